@@ -1,0 +1,127 @@
+//! `stance model info` and `stance model init`.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, Subcommand, ValueEnum};
+use stance::model::folder::ModelFiles;
+use stance::model::{hub, ClassifierSpec, Pooling, StanceModel};
+
+#[derive(Debug, Subcommand)]
+pub enum ModelCommand {
+    /// Show a model folder's architecture, labels, input settings and size.
+    Info {
+        /// Model folder or Hugging Face model id.
+        model: String,
+    },
+    /// Create a classifier folder from a base encoder, with a freshly initialised head.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum PoolingArg {
+    /// BERT's pooler over [CLS] (loads as BertForSequenceClassification in Python).
+    Cls,
+    /// Mean of the token states.
+    Mean,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Base model folder or Hugging Face model id.
+    #[arg(long)]
+    base: String,
+    /// Folder to write the classifier to.
+    #[arg(long, short)]
+    output: PathBuf,
+    /// Comma-separated labels in id order.
+    #[arg(long, value_delimiter = ',', default_value = "FAVOR,AGAINST,NONE")]
+    labels: Vec<String>,
+    /// Pooling before the head.
+    #[arg(long, value_enum, default_value = "cls")]
+    pooling: PoolingArg,
+    /// Longest input in tokens; longer contexts are cut.
+    #[arg(long, default_value_t = 256)]
+    max_length: usize,
+    /// Seed of the head's initialisation.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Overwrite the output folder if it already holds a model.
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run(command: ModelCommand) -> anyhow::Result<()> {
+    match command {
+        ModelCommand::Info { model } => info(&model),
+        ModelCommand::Init(args) => init(args),
+    }
+}
+
+fn info(spec: &str) -> anyhow::Result<()> {
+    let dir = hub::resolve(spec)?;
+    let files = ModelFiles::locate(&dir)?;
+    let config = files.read_config()?;
+    let labels = config.labels(&files.config)?;
+    let tensors = files.read_weights()?;
+    let parameters: usize = tensors.values().map(|t| t.elem_count()).sum();
+    let has_head = tensors.contains_key("classifier.weight");
+    let settings = config.settings();
+    println!("folder       {}", dir.display());
+    println!("weights      {}", files.weights.display());
+    println!(
+        "encoder      BERT, {} layers, hidden {}, {} heads, vocab {}",
+        config.num_hidden_layers, config.hidden_size, config.num_attention_heads, config.vocab_size
+    );
+    println!("parameters   {parameters}");
+    if has_head {
+        println!(
+            "head         classifier over {} labels: {}",
+            labels.len(),
+            labels.join(", ")
+        );
+    } else {
+        println!(
+            "head         none (base encoder; `stance model init` or `stance train` adds one)"
+        );
+    }
+    println!("pooling      {:?}", settings.pooling);
+    println!("max length   {} tokens", settings.max_length);
+    println!("first segment \"{}\"", settings.first_segment_template);
+    Ok(())
+}
+
+fn init(args: InitArgs) -> anyhow::Result<()> {
+    if args.output.join("config.json").exists() && !args.force {
+        anyhow::bail!(
+            "{} already holds a model; pass --force to overwrite it",
+            args.output.display()
+        );
+    }
+    let base = hub::resolve(&args.base)?;
+    let spec = ClassifierSpec {
+        labels: Some(args.labels.iter().map(|l| l.trim().to_string()).collect()),
+        pooling: Some(match args.pooling {
+            PoolingArg::Cls => Pooling::Cls,
+            PoolingArg::Mean => Pooling::Mean,
+        }),
+        max_length: Some(args.max_length),
+        first_segment_template: None,
+    };
+    let (model, fresh) = StanceModel::for_training(&base, &spec, args.seed)
+        .with_context(|| format!("loading base model {}", base.display()))?;
+    model
+        .save(&args.output)
+        .with_context(|| format!("writing {}", args.output.display()))?;
+    eprintln!(
+        "wrote {} ({} labels; newly initialised: {})",
+        args.output.display(),
+        model.labels().len(),
+        if fresh.is_empty() {
+            "nothing".to_string()
+        } else {
+            fresh.join(", ")
+        }
+    );
+    Ok(())
+}

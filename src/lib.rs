@@ -1,0 +1,13 @@
+//! `stance`: actor-level stance detection for news articles.
+//!
+//! Given an article and a topic, `stance` labels each actor's stance toward the topic (FAVOR,
+//! AGAINST, NONE) with a BERT encoder fine-tuned as a sequence-pair classifier over
+//! ("topic [SEP] actor", the actor's context).
+//!
+//! The library holds all logic; the `stance` binary only parses arguments and calls it.
+
+pub mod data;
+pub mod error;
+pub mod model;
+
+pub use error::{Error, Result};

@@ -1,0 +1,27 @@
+//! The BERT encoder, the stance classifier on top of it, and model folders.
+//!
+//! One file per building block; every block has `load(vb, &cfg)` with the tensor names of
+//! transformers' `BertForSequenceClassification`, so the same code serves inference and training
+//! and folders load in Python too.
+
+pub mod attention;
+pub mod checkpoint;
+pub mod classifier;
+pub mod config;
+pub mod dropout;
+pub mod embeddings;
+pub mod encoder;
+pub mod feed_forward;
+pub mod folder;
+pub mod hub;
+pub mod input;
+pub mod layer;
+pub mod layer_norm;
+pub mod stance_model;
+
+pub use classifier::SequenceClassifier;
+pub use config::{BertConfig, Pooling, StanceSettings};
+pub use dropout::DropoutRng;
+pub use encoder::{BertEncoder, EncoderInput};
+pub use input::{EncodedPair, PairInput, PairTokenizer};
+pub use stance_model::{Classification, ClassifierSpec, StanceModel};

@@ -1,0 +1,334 @@
+//! A stance classifier ready to use: configuration, labels, tokenizer framing and weights of one
+//! model folder, for inference or for training.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use candle_core::{DType, Device, Tensor, D};
+use candle_nn::{VarBuilder, VarMap};
+use rand::SeedableRng;
+use rand_distr::{Distribution, Normal};
+
+use super::checkpoint::Tensors;
+use super::classifier::SequenceClassifier;
+use super::config::{BertConfig, Pooling, StanceSettings};
+use super::dropout::DropoutRng;
+use super::encoder::EncoderInput;
+use super::folder::{self, ModelFiles};
+use super::hub;
+use super::input::{EncodedPair, PairInput, PairTokenizer};
+use crate::error::{Error, Result};
+
+/// What to change when turning a folder into a classifier for training; `None` keeps the
+/// folder's value (or the default for a base model).
+#[derive(Debug, Clone, Default)]
+pub struct ClassifierSpec {
+    /// Class labels in id order.
+    pub labels: Option<Vec<String>>,
+    /// Pooling before the head.
+    pub pooling: Option<Pooling>,
+    /// Longest input in tokens.
+    pub max_length: Option<usize>,
+    /// First-segment template (see [`StanceSettings::first_segment_template`]).
+    pub first_segment_template: Option<String>,
+}
+
+/// Where the parameters live: plain tensors for inference, variables for training.
+enum Parameters {
+    Frozen(Tensors),
+    Trainable(VarMap),
+}
+
+/// The result of classifying one pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Classification {
+    /// The most probable label.
+    pub label: String,
+    /// Probability of each label, in label-id order.
+    pub probabilities: Vec<f32>,
+    /// Raw logits, in label-id order.
+    pub logits: Vec<f32>,
+    /// The encoder input the decision was made on.
+    pub encoded: EncodedPair,
+}
+
+/// A loaded stance classifier.
+pub struct StanceModel {
+    config: BertConfig,
+    labels: Vec<String>,
+    inputs: PairTokenizer,
+    classifier: SequenceClassifier,
+    parameters: Parameters,
+    source_dir: PathBuf,
+}
+
+fn weights_error(path: &Path, error: impl std::fmt::Display) -> Error {
+    Error::InvalidWeights {
+        path: path.to_path_buf(),
+        message: error.to_string(),
+    }
+}
+
+impl StanceModel {
+    /// Loads a fine-tuned classifier for inference from a folder or a Hugging Face model id.
+    pub fn load(spec: &str) -> Result<Self> {
+        Self::from_dir(&hub::resolve(spec)?)
+    }
+
+    /// Loads a fine-tuned classifier for inference from a model folder.
+    pub fn from_dir(dir: &Path) -> Result<Self> {
+        let files = ModelFiles::locate(dir)?;
+        let config = files.read_config()?;
+        let labels = config.labels(&files.config)?;
+        let tensors = files.read_weights()?;
+        if !tensors.contains_key("classifier.weight") {
+            return Err(Error::InvalidWeights {
+                path: files.weights.clone(),
+                message: "no classification head (`classifier.weight`): this is a base encoder; \
+                          fine-tune it with `stance train` or add a fresh head with `stance model init`"
+                    .to_string(),
+            });
+        }
+        let inputs = Self::pair_tokenizer(&files, &config)?;
+        let vb = VarBuilder::from_tensors(tensors.clone(), DType::F32, &Device::Cpu);
+        let classifier = SequenceClassifier::load(vb, &config, labels.len())
+            .map_err(|e| weights_error(&files.weights, e))?;
+        Ok(StanceModel {
+            config,
+            labels,
+            inputs,
+            classifier,
+            parameters: Parameters::Frozen(tensors),
+            source_dir: files.dir,
+        })
+    }
+
+    /// Loads any BERT folder (a base encoder or a fine-tuned classifier) with trainable
+    /// parameters. Parameters the checkpoint lacks (a new head, a pooler) are initialised from
+    /// `seed`; their names are returned.
+    pub fn for_training(
+        dir: &Path,
+        spec: &ClassifierSpec,
+        seed: u64,
+    ) -> Result<(Self, Vec<String>)> {
+        let files = ModelFiles::locate(dir)?;
+        let mut config = files.read_config()?;
+        let old_labels = config.labels(&files.config)?;
+        let labels = spec.labels.clone().unwrap_or(old_labels.clone());
+        let mut tensors = files.read_weights()?;
+        if labels != old_labels {
+            // A head trained for other labels means nothing for these ones.
+            tensors.retain(|name, _| !name.starts_with("classifier."));
+        }
+        let base = config.settings();
+        let settings = StanceSettings {
+            pooling: spec.pooling.unwrap_or(base.pooling),
+            max_length: spec.max_length.unwrap_or(base.max_length),
+            first_segment_template: spec
+                .first_segment_template
+                .clone()
+                .unwrap_or(base.first_segment_template),
+        };
+        config.make_classifier(&labels, settings);
+        config.validate(&files.config)?;
+        let inputs = Self::pair_tokenizer(&files, &config)?;
+
+        // Building the model through an empty VarMap creates exactly the variables it uses;
+        // they are then filled from the checkpoint or from the seeded initialiser.
+        let varmap = VarMap::new();
+        let vb = VarBuilder::from_varmap(&varmap, DType::F32, &Device::Cpu);
+        let classifier = SequenceClassifier::load(vb, &config, labels.len())?;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let mut fresh = Vec::new();
+        {
+            let vars = varmap
+                .data()
+                .lock()
+                .map_err(|_| Error::InvalidInput("parameter store poisoned".to_string()))?;
+            let mut names: Vec<&String> = vars.keys().collect();
+            names.sort();
+            for name in names {
+                let var = &vars[name];
+                let value = match tensors.get(name) {
+                    Some(tensor) => {
+                        if tensor.shape() != var.shape() {
+                            return Err(weights_error(
+                                &files.weights,
+                                format!(
+                                    "tensor {name} has shape {:?}, config.json implies {:?}",
+                                    tensor.dims(),
+                                    var.dims()
+                                ),
+                            ));
+                        }
+                        tensor.clone()
+                    }
+                    None => {
+                        fresh.push(name.clone());
+                        fresh_parameter(name, var.dims(), config.initializer_range, &mut rng)?
+                    }
+                };
+                var.set(&value)?;
+            }
+        }
+        Ok((
+            StanceModel {
+                config,
+                labels,
+                inputs,
+                classifier,
+                parameters: Parameters::Trainable(varmap),
+                source_dir: files.dir,
+            },
+            fresh,
+        ))
+    }
+
+    fn pair_tokenizer(files: &ModelFiles, config: &BertConfig) -> Result<PairTokenizer> {
+        let tokenizer = files.read_tokenizer()?;
+        let vocab = tokenizer.get_vocab_size(true);
+        if vocab > config.vocab_size {
+            return Err(Error::InvalidConfig {
+                path: files.config.clone(),
+                field: "vocab_size".to_string(),
+                message: format!(
+                    "{} is smaller than the tokenizer's vocabulary ({vocab}) in {}",
+                    config.vocab_size,
+                    files.tokenizer.display()
+                ),
+            });
+        }
+        PairTokenizer::new(tokenizer, config.settings(), config.pad_token_id)
+    }
+
+    /// The model's configuration (with its `stance` section filled in).
+    pub fn config(&self) -> &BertConfig {
+        &self.config
+    }
+
+    /// Class labels in id order.
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// How inputs are framed and tokenized.
+    pub fn inputs(&self) -> &PairTokenizer {
+        &self.inputs
+    }
+
+    /// The network.
+    pub fn classifier(&self) -> &SequenceClassifier {
+        &self.classifier
+    }
+
+    /// The trainable variables, when loaded with [`StanceModel::for_training`].
+    pub fn varmap(&self) -> Option<&VarMap> {
+        match &self.parameters {
+            Parameters::Trainable(varmap) => Some(varmap),
+            Parameters::Frozen(_) => None,
+        }
+    }
+
+    /// Number of scalar parameters.
+    pub fn parameter_count(&self) -> Result<usize> {
+        Ok(self.tensors()?.values().map(|t| t.elem_count()).sum())
+    }
+
+    /// The parameters under their checkpoint names.
+    pub fn tensors(&self) -> Result<Tensors> {
+        match &self.parameters {
+            Parameters::Frozen(tensors) => Ok(tensors.clone()),
+            Parameters::Trainable(varmap) => {
+                let vars = varmap
+                    .data()
+                    .lock()
+                    .map_err(|_| Error::InvalidInput("parameter store poisoned".to_string()))?;
+                Ok(vars
+                    .iter()
+                    .map(|(name, var)| (name.clone(), var.as_tensor().clone()))
+                    .collect::<HashMap<_, _>>())
+            }
+        }
+    }
+
+    /// Saves the model as a Hugging Face-compatible folder.
+    pub fn save(&self, dir: &Path) -> Result<()> {
+        folder::write_folder(
+            dir,
+            &self.config,
+            self.inputs.tokenizer(),
+            &self.tensors()?,
+            Some(&self.source_dir),
+        )
+    }
+
+    /// Logits `(batch, labels)` for an encoded batch; dropout is active when `rng` is given.
+    pub fn logits(&self, batch: &EncoderInput, rng: Option<&mut DropoutRng>) -> Result<Tensor> {
+        Ok(self.classifier.forward(batch, rng)?)
+    }
+
+    /// Classifies `pairs`, `batch_size` at a time, grouping inputs of similar length so that
+    /// little padding is computed. Results come back in input order.
+    pub fn classify(&self, pairs: &[PairInput], batch_size: usize) -> Result<Vec<Classification>> {
+        let encoded = pairs
+            .iter()
+            .map(|pair| self.inputs.encode(pair))
+            .collect::<Result<Vec<_>>>()?;
+        let mut order: Vec<usize> = (0..encoded.len()).collect();
+        order.sort_by_key(|&i| encoded[i].input_ids.len());
+        let mut results: Vec<Option<Classification>> = vec![None; encoded.len()];
+        for chunk in order.chunks(batch_size.max(1)) {
+            let rows: Vec<&EncodedPair> = chunk.iter().map(|&i| &encoded[i]).collect();
+            let batch = self.inputs.batch(&rows, &Device::Cpu)?;
+            let logits = self.logits(&batch, None)?;
+            let probabilities = candle_nn::ops::softmax(&logits, D::Minus1)?.to_vec2::<f32>()?;
+            let logits = logits.to_vec2::<f32>()?;
+            for ((&index, logits), probabilities) in chunk.iter().zip(logits).zip(probabilities) {
+                let best = argmax(&probabilities);
+                results[index] = Some(Classification {
+                    label: self.labels[best].clone(),
+                    probabilities,
+                    logits,
+                    encoded: encoded[index].clone(),
+                });
+            }
+        }
+        Ok(results.into_iter().flatten().collect())
+    }
+}
+
+/// Index of the largest value (the first one on ties).
+fn argmax(values: &[f32]) -> usize {
+    values
+        .iter()
+        .enumerate()
+        .fold((0, f32::NEG_INFINITY), |(bi, bv), (i, &v)| {
+            if v > bv {
+                (i, v)
+            } else {
+                (bi, bv)
+            }
+        })
+        .0
+}
+
+/// A new parameter as transformers initialises it: biases 0, LayerNorm weights 1, other weights
+/// normal with standard deviation `initializer_range`.
+fn fresh_parameter(
+    name: &str,
+    dims: &[usize],
+    initializer_range: f64,
+    rng: &mut rand::rngs::StdRng,
+) -> Result<Tensor> {
+    let count: usize = dims.iter().product();
+    let values: Vec<f32> = if name.ends_with(".bias") {
+        vec![0.0; count]
+    } else if name.contains("LayerNorm") {
+        vec![1.0; count]
+    } else {
+        let normal = Normal::new(0.0f32, initializer_range as f32)
+            .map_err(|e| Error::InvalidInput(format!("initializer_range: {e}")))?;
+        (0..count).map(|_| normal.sample(rng)).collect()
+    };
+    Ok(Tensor::from_vec(values, dims, &Device::Cpu)?)
+}
