@@ -25,7 +25,10 @@ Reference mode builds a tiny random Python model for testing the Rust loader:
                                       [--pooling cls|mean] [--max-length 256]
 
   writes OUT/{config.json, model.safetensors, tokenizer.json}, OUT/inputs.jsonl (the built-in
-  pairs) and OUT/reference_logits.jsonl (the pairs with the ids and logits Python gets).
+  pairs; give this file, not the next, to `stance classify --input`) and
+  OUT/reference_logits.jsonl (the pairs with the ids, logits and label Python gets).
+
+Needs torch, transformers, tokenizers and safetensors; never touches the network.
 """
 
 import argparse
@@ -44,6 +47,10 @@ import torch  # noqa: E402
 from tokenizers import Tokenizer  # noqa: E402
 from transformers import AutoModelForSequenceClassification, BertConfig  # noqa: E402
 from transformers import BertForSequenceClassification  # noqa: E402
+from transformers.utils import logging as hf_logging  # noqa: E402
+
+hf_logging.set_verbosity_error()  # this script reports missing weights itself
+hf_logging.disable_progress_bar()
 
 LABELS = ["FAVOR", "AGAINST", "NONE"]
 DEFAULT_TEMPLATE = "{topic} [SEP] {actor}"
@@ -132,6 +139,8 @@ def load_model(model_dir, pooling):
         model_dir, local_files_only=True, output_loading_info=True)
     missing = list(info.get("missing_keys", []))
     if pooling == "mean":  # the pooler is not used with mean pooling
+        if any(".pooler." in f".{k}" for k in missing):
+            print("note: no pooler weights in the folder (not used with mean pooling)")
         missing = [k for k in missing if ".pooler." not in f".{k}"]
     if missing:
         raise Unusable(f"weights missing from {model_dir} (Python would use random values): "
@@ -148,8 +157,9 @@ def run_stance(binary, model_dir, input_path):
            "--json", "--show-input"]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
-        last = (proc.stderr.strip().splitlines() or ["(no stderr)"])[-1]
-        raise Unusable(f"`{' '.join(cmd)}` exited with {proc.returncode}: {last}")
+        lines = proc.stderr.strip().splitlines() or ["(no stderr)"]
+        reason = next((line for line in lines if "error" in line.lower()), lines[-1])
+        raise Unusable(f"`{' '.join(cmd)}` exited with {proc.returncode}: {reason.strip()}")
     try:
         results = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
     except json.JSONDecodeError as e:

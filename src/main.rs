@@ -11,8 +11,16 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            // One line: the context chain joined, as ripgrep does.
-            eprintln!("stance: error: {error:#}");
+            // One line: the context chain joined, as ripgrep does. candle appends a backtrace to
+            // its messages when RUST_BACKTRACE is set; only each message's first line is kept.
+            let message: Vec<String> = error
+                .chain()
+                .map(|cause| {
+                    let text = cause.to_string();
+                    text.lines().next().unwrap_or_default().trim().to_string()
+                })
+                .collect();
+            eprintln!("stance: error: {}", message.join(": "));
             ExitCode::FAILURE
         }
     }

@@ -40,9 +40,10 @@ pub struct InitArgs {
     /// Pooling before the head.
     #[arg(long, value_enum, default_value = "cls")]
     pooling: PoolingArg,
-    /// Longest input in tokens; longer contexts are cut.
-    #[arg(long, default_value_t = 256)]
-    max_length: usize,
+    /// Longest input in tokens; longer contexts are cut [default: 256, or the model's position
+    /// limit if lower].
+    #[arg(long)]
+    max_length: Option<usize>,
     /// Seed of the head's initialisation.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -105,7 +106,7 @@ fn init(args: InitArgs) -> anyhow::Result<()> {
             PoolingArg::Cls => Pooling::Cls,
             PoolingArg::Mean => Pooling::Mean,
         }),
-        max_length: Some(args.max_length),
+        max_length: args.max_length,
         first_segment_template: None,
     };
     let (model, fresh) = StanceModel::for_training(&base, &spec, args.seed)

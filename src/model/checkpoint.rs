@@ -30,7 +30,7 @@ pub fn read_weights(path: &Path) -> Result<Tensors> {
         candle_core::pickle::read_all(path)
             .map_err(|e| invalid(format!("cannot read PyTorch weights: {e}")))?
     };
-    canonicalise(raw).map_err(|message| invalid(message))
+    canonicalise(raw).map_err(invalid)
 }
 
 /// Maps checkpoint names onto the names `stance` uses, and keeps only the tensors it uses.

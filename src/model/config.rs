@@ -188,7 +188,9 @@ impl BertConfig {
                 format!("`{}` is not supported", self.position_embedding_type),
             ));
         }
-        if self.num_attention_heads == 0 || self.hidden_size % self.num_attention_heads != 0 {
+        if self.num_attention_heads == 0
+            || !self.hidden_size.is_multiple_of(self.num_attention_heads)
+        {
             return Err(invalid(
                 "num_attention_heads",
                 format!(
@@ -294,9 +296,13 @@ impl BertConfig {
         Ok(labels)
     }
 
-    /// The `stance` section, or its defaults for a base model.
+    /// The `stance` section, or its defaults for a base model (with `max_length` no longer than
+    /// the position embeddings allow).
     pub fn settings(&self) -> StanceSettings {
-        self.stance.clone().unwrap_or_default()
+        self.stance.clone().unwrap_or_else(|| StanceSettings {
+            max_length: default_max_length().min(self.max_position_embeddings),
+            ..StanceSettings::default()
+        })
     }
 
     /// Dropout before the classification head.

@@ -1,0 +1,208 @@
+//! Shared fixtures: a tiny WordPiece tokenizer and a tiny BERT with random weights, built inside
+//! the tests so that no test needs a download.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use candle_core::{DType, Device, Tensor};
+use candle_nn::{VarBuilder, VarMap};
+use rand::rngs::StdRng;
+use rand::SeedableRng;
+use rand_distr::{Distribution, Normal};
+use stance::model::{BertConfig, SequenceClassifier};
+
+/// Words of the tiny vocabulary (after the five special tokens).
+const WORDS: &[&str] = &[
+    "the",
+    "a",
+    "of",
+    "and",
+    "to",
+    "in",
+    "on",
+    "said",
+    "would",
+    "not",
+    "recognise",
+    "vote",
+    "referendum",
+    "independence",
+    "kurdish",
+    "turkey",
+    "iran",
+    "iraq",
+    "erdogan",
+    "rouhani",
+    "ankara",
+    "tehran",
+    "government",
+    "president",
+    "opposed",
+    "backed",
+    "support",
+    "against",
+    "trade",
+    "deal",
+    "climate",
+    "tax",
+    "court",
+    "ruling",
+    "minister",
+    "he",
+    "she",
+    "they",
+    ".",
+    ",",
+    "\"",
+    "'",
+    "##s",
+    "##ed",
+    "##ing",
+    "is",
+    "was",
+    "will",
+    "reject",
+    "welcome",
+];
+
+/// Number of ids the tiny tokenizer uses.
+pub fn vocab_size() -> usize {
+    5 + WORDS.len()
+}
+
+/// tokenizer.json of a BERT-style WordPiece tokenizer over [`WORDS`].
+pub fn tokenizer_json() -> String {
+    let specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
+    let mut vocab = serde_json::Map::new();
+    for (id, token) in specials.iter().chain(WORDS).enumerate() {
+        vocab.insert(token.to_string(), serde_json::json!(id));
+    }
+    let added: Vec<serde_json::Value> = specials
+        .iter()
+        .enumerate()
+        .map(|(id, token)| {
+            serde_json::json!({"id": id, "special": true, "content": token, "single_word": false,
+                "lstrip": false, "rstrip": false, "normalized": false})
+        })
+        .collect();
+    let special = |token: &str, type_id: u32| serde_json::json!({"SpecialToken": {"id": token, "type_id": type_id}});
+    let sequence =
+        |id: &str, type_id: u32| serde_json::json!({"Sequence": {"id": id, "type_id": type_id}});
+    serde_json::json!({
+        "version": "1.0",
+        // Baked-in truncation and padding, as in all-MiniLM-L6-v2: stance must override both.
+        "truncation": {"max_length": 16, "strategy": "LongestFirst", "stride": 0},
+        "padding": {"strategy": {"Fixed": 16}, "direction": "Right", "pad_to_multiple_of": null,
+                    "pad_id": 0, "pad_type_id": 0, "pad_token": "[PAD]"},
+        "added_tokens": added,
+        "normalizer": {"type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": true,
+                       "strip_accents": null, "lowercase": true},
+        "pre_tokenizer": {"type": "BertPreTokenizer"},
+        "post_processor": {
+            "type": "TemplateProcessing",
+            "single": [special("[CLS]", 0), sequence("A", 0), special("[SEP]", 0)],
+            "pair": [special("[CLS]", 0), sequence("A", 0), special("[SEP]", 0),
+                     sequence("B", 1), special("[SEP]", 1)],
+            "special_tokens": {
+                "[CLS]": {"id": "[CLS]", "ids": [2], "tokens": ["[CLS]"]},
+                "[SEP]": {"id": "[SEP]", "ids": [3], "tokens": ["[SEP]"]}
+            }
+        },
+        "decoder": {"type": "WordPiece", "prefix": "##", "cleanup": true},
+        "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##",
+                  "max_input_chars_per_word": 100, "vocab": vocab}
+    })
+    .to_string()
+}
+
+/// The tiny encoder configuration (2 layers, hidden 32, 4 heads).
+pub fn tiny_config() -> BertConfig {
+    BertConfig::tiny(vocab_size())
+}
+
+/// Random weights for every parameter of a classifier over `num_labels` labels, under the
+/// checkpoint names. Spread wider than a fresh init so that activations (and errors) are visible;
+/// LayerNorm weights and biases are random too so that their use is checked.
+pub fn random_weights(cfg: &BertConfig, num_labels: usize, seed: u64) -> HashMap<String, Tensor> {
+    let varmap = VarMap::new();
+    let vb = VarBuilder::from_varmap(&varmap, DType::F32, &Device::Cpu);
+    SequenceClassifier::load(vb, cfg, num_labels).expect("tiny classifier builds");
+    let mut rng = StdRng::seed_from_u64(seed);
+    let normal = Normal::new(0.0f32, 0.2).unwrap();
+    let vars = varmap.data().lock().unwrap();
+    let mut names: Vec<&String> = vars.keys().collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let dims = vars[name].dims().to_vec();
+            let count: usize = dims.iter().product();
+            let offset = if name.contains("LayerNorm.weight") {
+                1.0
+            } else {
+                0.0
+            };
+            let values: Vec<f32> = (0..count)
+                .map(|_| offset + normal.sample(&mut rng))
+                .collect();
+            (
+                name.clone(),
+                Tensor::from_vec(values, dims, &Device::Cpu).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Writes a tiny model folder to `dir`: config.json, tokenizer.json and random weights. With
+/// `base_layout`, tensors are named as a sentence-transformers base encoder (no `bert.` prefix,
+/// no head); otherwise as a fine-tuned classifier with a `stance` section.
+pub fn write_tiny_folder(dir: &Path, seed: u64, base_layout: bool) -> BertConfig {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut config = tiny_config();
+    let labels: Vec<String> = ["FAVOR", "AGAINST", "NONE"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    if !base_layout {
+        config.make_classifier(
+            &labels,
+            stance::model::StanceSettings {
+                max_length: 24,
+                ..Default::default()
+            },
+        );
+    }
+    let mut tensors = random_weights(&config, labels.len(), seed);
+    if base_layout {
+        tensors = tensors
+            .into_iter()
+            .filter(|(name, _)| name.starts_with("bert."))
+            .map(|(name, t)| (name.trim_start_matches("bert.").to_string(), t))
+            .collect();
+        let ids =
+            Tensor::arange(0i64, config.max_position_embeddings as i64, &Device::Cpu).unwrap();
+        tensors.insert(
+            "embeddings.position_ids".to_string(),
+            ids.unsqueeze(0).unwrap(),
+        );
+    }
+    candle_core::safetensors::save(&tensors, dir.join("model.safetensors")).unwrap();
+    std::fs::write(dir.join("config.json"), config.to_json_string()).unwrap();
+    std::fs::write(dir.join("tokenizer.json"), tokenizer_json()).unwrap();
+    config
+}
+
+/// Largest absolute difference between two tensors of the same shape.
+pub fn max_abs_diff(a: &Tensor, b: &Tensor) -> f32 {
+    (a - b)
+        .unwrap()
+        .abs()
+        .unwrap()
+        .flatten_all()
+        .unwrap()
+        .max(0)
+        .unwrap()
+        .to_scalar::<f32>()
+        .unwrap()
+}

@@ -1,0 +1,296 @@
+//! The encoder against candle-transformers' BERT, its gradients, and padding.
+
+mod common;
+
+use std::str::FromStr;
+
+use candle_core::{DType, Device, IndexOp, Tensor, Var};
+use candle_nn::VarBuilder;
+use common::{max_abs_diff, random_weights, tiny_config, tokenizer_json, write_tiny_folder};
+use stance::model::attention::softmax_last_dim;
+use stance::model::layer_norm::LayerNorm;
+use stance::model::{
+    BertEncoder, ClassifierSpec, DropoutRng, EncodedPair, EncoderInput, PairInput, PairTokenizer,
+    StanceModel, StanceSettings,
+};
+
+fn pair_tokenizer() -> PairTokenizer {
+    let tokenizer = tokenizers::Tokenizer::from_str(&tokenizer_json()).unwrap();
+    PairTokenizer::new(tokenizer, StanceSettings::default(), 0).unwrap()
+}
+
+/// Two pairs of different lengths, so that the first one is padded in a batch.
+fn encoded_pairs() -> (EncodedPair, EncodedPair) {
+    let tokenizer = pair_tokenizer();
+    let short = tokenizer
+        .encode(&PairInput {
+            topic: "the referendum",
+            actor: Some("Turkey"),
+            context: "Ankara would not recognise the vote.",
+        })
+        .unwrap();
+    let long = tokenizer
+        .encode(&PairInput {
+            topic: "the trade deal",
+            actor: None,
+            context: "The minister said the court ruling was against the deal, and they \
+                      would reject the tax. Iran backed the climate deal.",
+        })
+        .unwrap();
+    assert!(short.input_ids.len() + 5 < long.input_ids.len());
+    (short, long)
+}
+
+fn batch(pairs: &[&EncodedPair]) -> EncoderInput {
+    pair_tokenizer().batch(pairs, &Device::Cpu).unwrap()
+}
+
+#[test]
+fn hidden_states_match_candle_transformers_bert() {
+    let cfg = tiny_config();
+    let tensors = random_weights(&cfg, 3, 11);
+    let (short, long) = encoded_pairs();
+    let input = batch(&[&short, &long]);
+
+    let vb = VarBuilder::from_tensors(tensors.clone(), DType::F32, &Device::Cpu);
+    let ours = BertEncoder::load(vb.pp("bert"), &cfg)
+        .unwrap()
+        .forward(&input, None)
+        .unwrap();
+
+    let reference_cfg: candle_transformers::models::bert::Config =
+        serde_json::from_str(&cfg.to_json_string()).unwrap();
+    let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
+    let reference = candle_transformers::models::bert::BertModel::load(vb, &reference_cfg)
+        .unwrap()
+        .forward(
+            &input.input_ids,
+            &input.token_type_ids,
+            Some(&input.attention_mask),
+        )
+        .unwrap();
+
+    assert_eq!(ours.dims(), reference.dims());
+    let diff = max_abs_diff(&ours, &reference);
+    assert!(diff < 1e-4, "max |ours - candle-transformers| = {diff}");
+    // Random weights give hidden states of order 1: a near-zero diff is not a trivial one.
+    let scale = reference
+        .abs()
+        .unwrap()
+        .mean_all()
+        .unwrap()
+        .to_scalar::<f32>()
+        .unwrap();
+    assert!(
+        scale > 0.1,
+        "reference hidden states are degenerate ({scale})"
+    );
+}
+
+#[test]
+fn training_path_matches_the_fused_inference_path() {
+    let dir = tempfile::tempdir().unwrap();
+    write_tiny_folder(dir.path(), 5, false);
+    let frozen = StanceModel::from_dir(dir.path()).unwrap();
+    let (trainable, fresh) =
+        StanceModel::for_training(dir.path(), &ClassifierSpec::default(), 0).unwrap();
+    assert!(
+        fresh.is_empty(),
+        "a complete folder needs no new tensors: {fresh:?}"
+    );
+    let (short, long) = encoded_pairs();
+    let input = batch(&[&short, &long]);
+    let fused = frozen.logits(&input, None).unwrap();
+    let differentiable = trainable.logits(&input, None).unwrap();
+    let diff = max_abs_diff(&fused, &differentiable);
+    assert!(
+        diff < 1e-5,
+        "fused vs differentiable logits differ by {diff}"
+    );
+}
+
+#[test]
+fn every_parameter_receives_a_gradient() {
+    let dir = tempfile::tempdir().unwrap();
+    write_tiny_folder(dir.path(), 3, false);
+    let (model, _) = StanceModel::for_training(dir.path(), &ClassifierSpec::default(), 0).unwrap();
+    let (short, long) = encoded_pairs();
+    let input = batch(&[&short, &long, &short]);
+    let targets = Tensor::new(&[0u32, 1, 2], &Device::Cpu).unwrap();
+    let mut rng = DropoutRng::new(1);
+    let logits = model.logits(&input, Some(&mut rng)).unwrap();
+    let loss = candle_nn::loss::cross_entropy(&logits, &targets).unwrap();
+    let grads = loss.backward().unwrap();
+
+    let vars = model.varmap().unwrap().data().lock().unwrap();
+    let mut missing = Vec::new();
+    for (name, var) in vars.iter() {
+        let magnitude = grads
+            .get(var.as_tensor())
+            .map(|g| {
+                g.abs()
+                    .unwrap()
+                    .sum_all()
+                    .unwrap()
+                    .to_scalar::<f32>()
+                    .unwrap()
+            })
+            .unwrap_or(0.0);
+        if !(magnitude > 0.0 && magnitude.is_finite()) {
+            missing.push(name.clone());
+        }
+    }
+    missing.sort();
+    let encoder_vars = vars.keys().filter(|n| n.starts_with("bert.")).count();
+    assert!(encoder_vars >= 30, "only {encoder_vars} encoder variables");
+    assert!(
+        missing.is_empty(),
+        "{} of {} parameters got no gradient: {missing:?}",
+        missing.len(),
+        vars.len()
+    );
+}
+
+#[test]
+fn padding_does_not_change_unpadded_positions() {
+    let dir = tempfile::tempdir().unwrap();
+    write_tiny_folder(dir.path(), 9, false);
+    let frozen = StanceModel::from_dir(dir.path()).unwrap();
+    let (trainable, _) =
+        StanceModel::for_training(dir.path(), &ClassifierSpec::default(), 0).unwrap();
+    let (short, long) = encoded_pairs();
+    let alone = batch(&[&short]);
+    let padded = batch(&[&short, &long]);
+    let n = short.input_ids.len();
+    for model in [&frozen, &trainable] {
+        let encoder = model.classifier().encoder();
+        let hidden_alone = encoder.forward(&alone, None).unwrap().i(0).unwrap();
+        let hidden_padded = encoder
+            .forward(&padded, None)
+            .unwrap()
+            .i((0, 0..n))
+            .unwrap();
+        let diff = max_abs_diff(&hidden_alone, &hidden_padded);
+        assert!(diff < 1e-5, "padding changed hidden states by {diff}");
+        let logits_alone = model.logits(&alone, None).unwrap().i(0).unwrap();
+        let logits_padded = model.logits(&padded, None).unwrap().i(0).unwrap();
+        let diff = max_abs_diff(&logits_alone, &logits_padded);
+        assert!(diff < 1e-5, "padding changed logits by {diff}");
+    }
+}
+
+#[test]
+fn mean_pooling_ignores_padding_too() {
+    let dir = tempfile::tempdir().unwrap();
+    write_tiny_folder(dir.path(), 9, false);
+    let spec = ClassifierSpec {
+        pooling: Some(stance::model::Pooling::Mean),
+        ..ClassifierSpec::default()
+    };
+    let (model, _) = StanceModel::for_training(dir.path(), &spec, 0).unwrap();
+    let (short, long) = encoded_pairs();
+    let alone = model.logits(&batch(&[&short]), None).unwrap().i(0).unwrap();
+    let padded = model
+        .logits(&batch(&[&short, &long]), None)
+        .unwrap()
+        .i(0)
+        .unwrap();
+    let diff = max_abs_diff(&alone, &padded);
+    assert!(diff < 1e-5, "padding changed mean-pooled logits by {diff}");
+}
+
+#[test]
+fn dropout_is_real_and_repeatable() {
+    let dir = tempfile::tempdir().unwrap();
+    write_tiny_folder(dir.path(), 4, false);
+    let (model, _) = StanceModel::for_training(dir.path(), &ClassifierSpec::default(), 0).unwrap();
+    let (short, long) = encoded_pairs();
+    let input = batch(&[&short, &long]);
+    let eval = model.logits(&input, None).unwrap();
+    let train_a = model.logits(&input, Some(&mut DropoutRng::new(5))).unwrap();
+    let train_b = model.logits(&input, Some(&mut DropoutRng::new(5))).unwrap();
+    let train_c = model.logits(&input, Some(&mut DropoutRng::new(6))).unwrap();
+    assert!(
+        max_abs_diff(&eval, &train_a) > 1e-4,
+        "dropout changed nothing"
+    );
+    assert_eq!(
+        max_abs_diff(&train_a, &train_b),
+        0.0,
+        "same seed, different masks"
+    );
+    assert!(
+        max_abs_diff(&train_a, &train_c) > 1e-4,
+        "different seeds, same masks"
+    );
+}
+
+/// d/dx of sum(w * softmax(x)) is s * (w - sum(s * w)) exactly.
+#[test]
+fn softmax_gradient_has_the_exact_value() {
+    let x = Var::new(
+        &[[0.5f64, -1.0, 2.0, 0.0], [3.0, 3.0, -2.0, 1.0]],
+        &Device::Cpu,
+    )
+    .unwrap();
+    let w = Tensor::new(
+        &[[1.0f64, 2.0, -1.0, 0.5], [0.0, -3.0, 1.0, 2.0]],
+        &Device::Cpu,
+    )
+    .unwrap();
+    let s = softmax_last_dim(x.as_tensor()).unwrap();
+    let loss = (&s * &w).unwrap().sum_all().unwrap();
+    let grad = loss.backward().unwrap().get(x.as_tensor()).unwrap().clone();
+    let s = s.to_vec2::<f64>().unwrap();
+    let w = w.to_vec2::<f64>().unwrap();
+    let grad = grad.to_vec2::<f64>().unwrap();
+    for row in 0..2 {
+        let dot: f64 = (0..4).map(|j| s[row][j] * w[row][j]).sum();
+        for j in 0..4 {
+            let expected = s[row][j] * (w[row][j] - dot);
+            assert!((grad[row][j] - expected).abs() < 1e-12, "row {row} col {j}");
+        }
+    }
+}
+
+/// LayerNorm's gradient against central finite differences, in f64.
+#[test]
+fn layer_norm_gradient_matches_finite_differences() {
+    let device = Device::Cpu;
+    let values = [0.3f64, -1.2, 2.5, 0.7, -0.4, 1.1];
+    let weight = Tensor::new(&[1.5f64, -0.5, 2.0, 1.0, 0.3, -1.2], &device).unwrap();
+    let bias = Tensor::new(&[0.1f64, 0.2, -0.3, 0.0, 0.5, 0.4], &device).unwrap();
+    let probe = Tensor::new(&[1.0f64, -2.0, 0.5, 3.0, -1.0, 0.25], &device).unwrap();
+    let tensors = [("weight".to_string(), weight), ("bias".to_string(), bias)]
+        .into_iter()
+        .collect();
+    let vb = VarBuilder::from_tensors(tensors, DType::F64, &device);
+    let norm = LayerNorm::load(vb, 6, 1e-5).unwrap();
+    let loss_at = |x: &Tensor| -> Tensor {
+        (norm.forward_differentiable(x).unwrap() * &probe)
+            .unwrap()
+            .sum_all()
+            .unwrap()
+    };
+    let x = Var::new(&values, &device).unwrap();
+    let grad = loss_at(x.as_tensor()).backward().unwrap();
+    let grad = grad.get(x.as_tensor()).unwrap().to_vec1::<f64>().unwrap();
+    let h = 1e-6;
+    for i in 0..values.len() {
+        let mut plus = values;
+        let mut minus = values;
+        plus[i] += h;
+        minus[i] -= h;
+        let f = |v: [f64; 6]| {
+            loss_at(&Tensor::new(&v, &device).unwrap())
+                .to_scalar::<f64>()
+                .unwrap()
+        };
+        let numeric = (f(plus) - f(minus)) / (2.0 * h);
+        assert!(
+            (grad[i] - numeric).abs() < 1e-6,
+            "d/dx{i}: backward {} vs finite differences {numeric}",
+            grad[i]
+        );
+    }
+}
