@@ -7,7 +7,7 @@ use std::path::Path;
 
 use candle_core::Device;
 use common::{max_abs_diff, write_tiny_folder};
-use stance::model::{ClassifierSpec, EncoderInput, PairInput, StanceModel};
+use stance::model::{ClassifierSpec, EncoderInput, PairInput, StanceModel, TrainScope};
 
 fn sample_input(model: &StanceModel) -> EncoderInput {
     let pairs = [
@@ -44,8 +44,8 @@ fn a_saved_folder_reloads_with_bit_identical_logits() {
     let base = tmp.path().join("base");
     write_tiny_folder(&base, 1, true);
     let (trainable, fresh) =
-        StanceModel::for_training(&base, &ClassifierSpec::default(), 3).unwrap();
-    assert_eq!(fresh, ["classifier.bias", "classifier.weight"]);
+        StanceModel::for_training(&base, &ClassifierSpec::default(), TrainScope::All, 3).unwrap();
+    assert_eq!(fresh, ["classifier.weight", "classifier.bias"]);
 
     let first = tmp.path().join("first");
     trainable.save(&first).unwrap();
@@ -57,7 +57,7 @@ fn a_saved_folder_reloads_with_bit_identical_logits() {
     loaded.save(&second).unwrap();
     assert_eq!(logits(&StanceModel::from_dir(&second).unwrap()), reference);
     let (retrained, fresh) =
-        StanceModel::for_training(&first, &ClassifierSpec::default(), 99).unwrap();
+        StanceModel::for_training(&first, &ClassifierSpec::default(), TrainScope::All, 99).unwrap();
     assert!(fresh.is_empty(), "{fresh:?}");
     let third = tmp.path().join("third");
     retrained.save(&third).unwrap();
@@ -69,7 +69,8 @@ fn saved_folders_use_the_transformers_layout() {
     let tmp = tempfile::tempdir().unwrap();
     let base = tmp.path().join("base");
     write_tiny_folder(&base, 1, true);
-    let (model, _) = StanceModel::for_training(&base, &ClassifierSpec::default(), 0).unwrap();
+    let (model, _) =
+        StanceModel::for_training(&base, &ClassifierSpec::default(), TrainScope::All, 0).unwrap();
     let out = tmp.path().join("out");
     model.save(&out).unwrap();
 
@@ -117,7 +118,7 @@ fn the_head_is_seeded_and_replaced_when_labels_change() {
     let base = tmp.path().join("base");
     write_tiny_folder(&base, 1, true);
     let head = |dir: &Path, spec: &ClassifierSpec, seed| {
-        let (model, fresh) = StanceModel::for_training(dir, spec, seed).unwrap();
+        let (model, fresh) = StanceModel::for_training(dir, spec, TrainScope::All, seed).unwrap();
         let weight = model.tensors().unwrap()["classifier.weight"].clone();
         (model, fresh, weight)
     };
@@ -135,7 +136,7 @@ fn the_head_is_seeded_and_replaced_when_labels_change() {
         ..ClassifierSpec::default()
     };
     let (relabelled, fresh, weight) = head(&saved, &two_labels, 7);
-    assert_eq!(fresh, ["classifier.bias", "classifier.weight"]);
+    assert_eq!(fresh, ["classifier.weight", "classifier.bias"]);
     assert_eq!(weight.dims(), [2, 32]);
     assert_eq!(relabelled.labels(), ["PRO", "CON"]);
 }

@@ -12,7 +12,7 @@ use candle_nn::VarBuilder;
 use serde::Deserialize;
 use stance::model::checkpoint::read_weights;
 use stance::model::folder::ModelFiles;
-use stance::model::{BertEncoder, ClassifierSpec, PairInput, StanceModel};
+use stance::model::{BertEncoder, ClassifierSpec, PairInput, StanceModel, TrainScope};
 
 #[derive(Deserialize)]
 struct Reference {
@@ -87,7 +87,8 @@ fn minilm_matches_the_pytorch_reference() {
     let config = files.read_config().unwrap();
 
     // Tokenizer: single sentences, and a (topic, context) pair framed by stance.
-    let (trainable, _) = StanceModel::for_training(&dir, &ClassifierSpec::default(), 0).unwrap();
+    let (trainable, _) =
+        StanceModel::for_training(&dir, &ClassifierSpec::default(), TrainScope::All, 0).unwrap();
     let tokenizer = trainable.inputs().tokenizer();
     for item in &reference.items {
         let encoding = tokenizer.encode(item.text.as_str(), true).unwrap();

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use stance::model::folder::ModelFiles;
-use stance::model::{hub, ClassifierSpec, Pooling, StanceModel};
+use stance::model::{hub, ClassifierSpec, Pooling, StanceModel, TrainScope};
 
 #[derive(Debug, Subcommand)]
 pub enum ModelCommand {
@@ -109,7 +109,7 @@ fn init(args: InitArgs) -> anyhow::Result<()> {
         max_length: args.max_length,
         first_segment_template: None,
     };
-    let (model, fresh) = StanceModel::for_training(&base, &spec, args.seed)
+    let (model, fresh) = StanceModel::for_training(&base, &spec, TrainScope::All, args.seed)
         .with_context(|| format!("loading base model {}", base.display()))?;
     model
         .save(&args.output)

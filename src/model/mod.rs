@@ -17,6 +17,7 @@ pub mod hub;
 pub mod input;
 pub mod layer;
 pub mod layer_norm;
+pub mod params;
 pub mod stance_model;
 
 pub use classifier::SequenceClassifier;
@@ -24,4 +25,5 @@ pub use config::{BertConfig, Pooling, StanceSettings};
 pub use dropout::DropoutRng;
 pub use encoder::{BertEncoder, EncoderInput};
 pub use input::{EncodedPair, PairInput, PairTokenizer};
+pub use params::TrainScope;
 pub use stance_model::{Classification, ClassifierSpec, StanceModel};

@@ -1,13 +1,13 @@
 //! A stance classifier ready to use: configuration, labels, tokenizer framing and weights of one
 //! model folder, for inference or for training.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use candle_core::{DType, Device, Tensor, D};
-use candle_nn::{VarBuilder, VarMap};
+use candle_core::{DType, Device, Tensor, Var, D};
+use candle_nn::var_builder::SimpleBackend;
+use candle_nn::VarBuilder;
 use rand::SeedableRng;
-use rand_distr::{Distribution, Normal};
 
 use super::checkpoint::Tensors;
 use super::classifier::SequenceClassifier;
@@ -17,6 +17,7 @@ use super::encoder::EncoderInput;
 use super::folder::{self, ModelFiles};
 use super::hub;
 use super::input::{EncodedPair, PairInput, PairTokenizer};
+use super::params::{TrainScope, TrainingBackend};
 use crate::error::{Error, Result};
 
 /// What to change when turning a folder into a classifier for training; `None` keeps the
@@ -33,10 +34,43 @@ pub struct ClassifierSpec {
     pub first_segment_template: Option<String>,
 }
 
-/// Where the parameters live: plain tensors for inference, variables for training.
+/// Where the parameters live: plain tensors for inference; variables (and frozen tensors) for
+/// training.
 enum Parameters {
     Frozen(Tensors),
-    Trainable(VarMap),
+    Trainable {
+        vars: Vec<(String, Var)>,
+        frozen: Tensors,
+    },
+}
+
+/// Lets the model build borrow the backend while the caller keeps it, to read what was built.
+struct SharedBackend(Arc<TrainingBackend>);
+
+impl SimpleBackend for SharedBackend {
+    fn get(
+        &self,
+        shape: candle_core::Shape,
+        name: &str,
+        init: candle_nn::Init,
+        dtype: DType,
+        device: &Device,
+    ) -> candle_core::Result<Tensor> {
+        self.0.get(shape, name, init, dtype, device)
+    }
+
+    fn get_unchecked(
+        &self,
+        name: &str,
+        dtype: DType,
+        device: &Device,
+    ) -> candle_core::Result<Tensor> {
+        self.0.get_unchecked(name, dtype, device)
+    }
+
+    fn contains_tensor(&self, name: &str) -> bool {
+        self.0.contains_tensor(name)
+    }
 }
 
 /// The result of classifying one pair.
@@ -103,12 +137,14 @@ impl StanceModel {
         })
     }
 
-    /// Loads any BERT folder (a base encoder or a fine-tuned classifier) with trainable
-    /// parameters. Parameters the checkpoint lacks (a new head, a pooler) are initialised from
-    /// `seed`; their names are returned.
+    /// Loads any BERT folder (a base encoder or a fine-tuned classifier) for training. The
+    /// parameters in `scope` become variables; the others stay frozen tensors. Parameters the
+    /// checkpoint lacks (a new head, a pooler) are initialised from `seed`; their names are
+    /// returned.
     pub fn for_training(
         dir: &Path,
         spec: &ClassifierSpec,
+        scope: TrainScope,
         seed: u64,
     ) -> Result<(Self, Vec<String>)> {
         let files = ModelFiles::locate(dir)?;
@@ -133,54 +169,40 @@ impl StanceModel {
         config.validate(&files.config)?;
         let inputs = Self::pair_tokenizer(&files, &config)?;
 
-        // Building the model through an empty VarMap creates exactly the variables it uses;
-        // they are then filled from the checkpoint or from the seeded initialiser.
-        let varmap = VarMap::new();
-        let vb = VarBuilder::from_varmap(&varmap, DType::F32, &Device::Cpu);
-        let classifier = SequenceClassifier::load(vb, &config, labels.len())?;
-        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-        let mut fresh = Vec::new();
-        {
-            let vars = varmap
-                .data()
-                .lock()
-                .map_err(|_| Error::InvalidInput("parameter store poisoned".to_string()))?;
-            let mut names: Vec<&String> = vars.keys().collect();
-            names.sort();
-            for name in names {
-                let var = &vars[name];
-                let value = match tensors.get(name) {
-                    Some(tensor) => {
-                        if tensor.shape() != var.shape() {
-                            return Err(weights_error(
-                                &files.weights,
-                                format!(
-                                    "tensor {name} has shape {:?}, config.json implies {:?}",
-                                    tensor.dims(),
-                                    var.dims()
-                                ),
-                            ));
-                        }
-                        tensor.clone()
-                    }
-                    None => {
-                        fresh.push(name.clone());
-                        fresh_parameter(name, var.dims(), config.initializer_range, &mut rng)?
-                    }
-                };
-                var.set(&value)?;
-            }
-        }
+        let backend = Arc::new(TrainingBackend::new(
+            tensors,
+            scope,
+            config.num_hidden_layers,
+            config.initializer_range,
+            rand::rngs::StdRng::seed_from_u64(seed),
+        ));
+        let vb = VarBuilder::from_backend(
+            Box::new(SharedBackend(backend.clone())),
+            DType::F32,
+            Device::Cpu,
+        );
+        let built = SequenceClassifier::load(vb, &config, labels.len());
+        let backend = Arc::try_unwrap(backend)
+            .map_err(|_| Error::InvalidInput("parameter store still shared".to_string()))?;
+        let collected = backend.into_collected();
+        let classifier = match (built, collected.mismatch) {
+            (Ok(classifier), None) => classifier,
+            (_, Some(mismatch)) => return Err(weights_error(&files.weights, mismatch)),
+            (Err(e), None) => return Err(weights_error(&files.weights, e)),
+        };
         Ok((
             StanceModel {
                 config,
                 labels,
                 inputs,
                 classifier,
-                parameters: Parameters::Trainable(varmap),
+                parameters: Parameters::Trainable {
+                    vars: collected.trainable,
+                    frozen: collected.frozen,
+                },
                 source_dir: files.dir,
             },
-            fresh,
+            collected.fresh,
         ))
     }
 
@@ -221,11 +243,12 @@ impl StanceModel {
         &self.classifier
     }
 
-    /// The trainable variables, when loaded with [`StanceModel::for_training`].
-    pub fn varmap(&self) -> Option<&VarMap> {
+    /// The trainable variables and their names (empty unless loaded with
+    /// [`StanceModel::for_training`]).
+    pub fn trainable(&self) -> &[(String, Var)] {
         match &self.parameters {
-            Parameters::Trainable(varmap) => Some(varmap),
-            Parameters::Frozen(_) => None,
+            Parameters::Trainable { vars, .. } => vars,
+            Parameters::Frozen(_) => &[],
         }
     }
 
@@ -238,15 +261,13 @@ impl StanceModel {
     pub fn tensors(&self) -> Result<Tensors> {
         match &self.parameters {
             Parameters::Frozen(tensors) => Ok(tensors.clone()),
-            Parameters::Trainable(varmap) => {
-                let vars = varmap
-                    .data()
-                    .lock()
-                    .map_err(|_| Error::InvalidInput("parameter store poisoned".to_string()))?;
-                Ok(vars
-                    .iter()
-                    .map(|(name, var)| (name.clone(), var.as_tensor().clone()))
-                    .collect::<HashMap<_, _>>())
+            Parameters::Trainable { vars, frozen } => {
+                let mut tensors = frozen.clone();
+                for (name, var) in vars {
+                    // A detached copy: saving must not hold on to the training graph.
+                    tensors.insert(name.clone(), var.as_tensor().detach());
+                }
+                Ok(tensors)
             }
         }
     }
@@ -310,25 +331,4 @@ fn argmax(values: &[f32]) -> usize {
             }
         })
         .0
-}
-
-/// A new parameter as transformers initialises it: biases 0, LayerNorm weights 1, other weights
-/// normal with standard deviation `initializer_range`.
-fn fresh_parameter(
-    name: &str,
-    dims: &[usize],
-    initializer_range: f64,
-    rng: &mut rand::rngs::StdRng,
-) -> Result<Tensor> {
-    let count: usize = dims.iter().product();
-    let values: Vec<f32> = if name.ends_with(".bias") {
-        vec![0.0; count]
-    } else if name.contains("LayerNorm") {
-        vec![1.0; count]
-    } else {
-        let normal = Normal::new(0.0f32, initializer_range as f32)
-            .map_err(|e| Error::InvalidInput(format!("initializer_range: {e}")))?;
-        (0..count).map(|_| normal.sample(rng)).collect()
-    };
-    Ok(Tensor::from_vec(values, dims, &Device::Cpu)?)
 }

@@ -1,0 +1,209 @@
+//! Where a model's parameters come from when it is built for training: the checkpoint, or a
+//! seeded initialiser for what the checkpoint lacks; as trainable variables or frozen tensors.
+
+use std::sync::Mutex;
+
+use candle_core::{DType, Device, Shape, Tensor, Var};
+use candle_nn::var_builder::SimpleBackend;
+use rand::rngs::StdRng;
+use rand_distr::{Distribution, Normal};
+
+use super::checkpoint::Tensors;
+
+/// Which parameters a training run updates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TrainScope {
+    /// Every parameter (full fine-tuning).
+    #[default]
+    All,
+    /// Only the head: the pooler and the classifier.
+    Head,
+    /// The head and the top `n` encoder layers.
+    TopLayers(usize),
+}
+
+impl TrainScope {
+    /// Whether the parameter `name` is trained, in an encoder of `num_layers` layers.
+    pub fn includes(&self, name: &str, num_layers: usize) -> bool {
+        let is_head = name.starts_with("classifier.") || name.starts_with("bert.pooler.");
+        match self {
+            TrainScope::All => true,
+            TrainScope::Head => is_head,
+            TrainScope::TopLayers(n) => {
+                is_head || layer_index(name).is_some_and(|layer| layer + n >= num_layers)
+            }
+        }
+    }
+}
+
+/// The N of `bert.encoder.layer.N.…`.
+fn layer_index(name: &str) -> Option<usize> {
+    name.strip_prefix("bert.encoder.layer.")?
+        .split('.')
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// What a model build took from a [`TrainingBackend`].
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// Trainable parameters, in the order the model asked for them.
+    pub trainable: Vec<(String, Var)>,
+    /// Frozen parameters.
+    pub frozen: Tensors,
+    /// Names of the parameters the checkpoint lacked, freshly initialised.
+    pub fresh: Vec<String>,
+    /// The first shape mismatch between checkpoint and model, if any.
+    pub mismatch: Option<String>,
+}
+
+/// A candle `VarBuilder` backend that serves checkpoint tensors, initialises missing ones from a
+/// seeded generator, and hands out variables only for the parameters in scope, so that frozen
+/// parts of the network record no gradient graph at all.
+pub struct TrainingBackend {
+    checkpoint: Tensors,
+    scope: TrainScope,
+    num_layers: usize,
+    initializer_range: f64,
+    state: Mutex<(StdRng, Collected)>,
+}
+
+impl TrainingBackend {
+    /// A backend over `checkpoint` for a model of `num_layers` layers.
+    pub fn new(
+        checkpoint: Tensors,
+        scope: TrainScope,
+        num_layers: usize,
+        initializer_range: f64,
+        rng: StdRng,
+    ) -> Self {
+        TrainingBackend {
+            checkpoint,
+            scope,
+            num_layers,
+            initializer_range,
+            state: Mutex::new((rng, Collected::default())),
+        }
+    }
+
+    /// What the model build asked for.
+    pub fn into_collected(self) -> Collected {
+        match self.state.into_inner() {
+            Ok((_, collected)) => collected,
+            Err(poisoned) => poisoned.into_inner().1,
+        }
+    }
+}
+
+impl SimpleBackend for TrainingBackend {
+    fn get(
+        &self,
+        shape: Shape,
+        name: &str,
+        _: candle_nn::Init,
+        dtype: DType,
+        device: &Device,
+    ) -> candle_core::Result<Tensor> {
+        let mut guard = self
+            .state
+            .lock()
+            .map_err(|_| candle_core::Error::Msg("parameter store poisoned".to_string()))?;
+        let (rng, collected) = &mut *guard;
+        let value = match self.checkpoint.get(name) {
+            Some(tensor) if tensor.shape() == &shape => {
+                tensor.to_dtype(dtype)?.to_device(device)?
+            }
+            Some(tensor) => {
+                let message = format!(
+                    "tensor {name} has shape {:?}, config.json implies {:?}",
+                    tensor.dims(),
+                    shape.dims()
+                );
+                collected.mismatch.get_or_insert(message.clone());
+                candle_core::bail!("{message}")
+            }
+            None => {
+                collected.fresh.push(name.to_string());
+                fresh_parameter(name, &shape, self.initializer_range, rng)?
+                    .to_dtype(dtype)?
+                    .to_device(device)?
+            }
+        };
+        if self.scope.includes(name, self.num_layers) {
+            let var = Var::from_tensor(&value)?;
+            let tensor = var.as_tensor().clone();
+            collected.trainable.push((name.to_string(), var));
+            Ok(tensor)
+        } else {
+            collected.frozen.insert(name.to_string(), value.clone());
+            Ok(value)
+        }
+    }
+
+    fn get_unchecked(
+        &self,
+        name: &str,
+        dtype: DType,
+        device: &Device,
+    ) -> candle_core::Result<Tensor> {
+        match self.checkpoint.get(name) {
+            Some(tensor) => tensor.to_dtype(dtype)?.to_device(device),
+            None => candle_core::bail!("cannot find tensor {name}"),
+        }
+    }
+
+    fn contains_tensor(&self, name: &str) -> bool {
+        self.checkpoint.contains_key(name)
+    }
+}
+
+/// A new parameter as transformers initialises it: biases 0, LayerNorm weights 1, other weights
+/// normal with standard deviation `initializer_range`.
+pub fn fresh_parameter(
+    name: &str,
+    shape: &Shape,
+    initializer_range: f64,
+    rng: &mut StdRng,
+) -> candle_core::Result<Tensor> {
+    let count = shape.elem_count();
+    let values: Vec<f32> = if name.ends_with(".bias") {
+        vec![0.0; count]
+    } else if name.contains("LayerNorm") {
+        vec![1.0; count]
+    } else {
+        let normal = Normal::new(0.0f32, initializer_range as f32)
+            .map_err(|e| candle_core::Error::Msg(format!("initializer_range: {e}")))?;
+        (0..count).map(|_| normal.sample(rng)).collect()
+    };
+    Tensor::from_vec(values, shape, &Device::Cpu)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_select_the_expected_parameters() {
+        let names = [
+            "bert.embeddings.word_embeddings.weight",
+            "bert.encoder.layer.0.output.dense.weight",
+            "bert.encoder.layer.4.output.dense.weight",
+            "bert.encoder.layer.5.attention.self.query.bias",
+            "bert.pooler.dense.weight",
+            "classifier.weight",
+        ];
+        let picked = |scope: TrainScope| -> Vec<bool> {
+            names.iter().map(|n| scope.includes(n, 6)).collect()
+        };
+        assert_eq!(picked(TrainScope::All), [true; 6]);
+        assert_eq!(
+            picked(TrainScope::Head),
+            [false, false, false, false, true, true]
+        );
+        assert_eq!(
+            picked(TrainScope::TopLayers(2)),
+            [false, false, true, true, true, true]
+        );
+    }
+}
