@@ -9,5 +9,6 @@
 pub mod data;
 pub mod error;
 pub mod model;
+pub mod text;
 
 pub use error::{Error, Result};

@@ -1,3 +1,7 @@
-//! Reading data files: streaming JSONL readers whose errors name the file and line.
+//! Data files: the record schema, streaming JSONL readers whose errors name the file and line,
+//! loading labelled examples, and importers for public datasets.
 
+pub mod dataset;
+pub mod import;
 pub mod jsonl;
+pub mod schema;

@@ -1,0 +1,98 @@
+//! Importers from public datasets to `stance`'s JSONL schema. Output order follows the input,
+//! ids are derived from the input, so importing the same file twice gives identical output.
+//!
+//! Label mappings (documented in datasets/README.md):
+//! - SemEval-2016 Task 6: FAVOR/AGAINST/NONE as given; the `#SemST` tag the organisers appended to
+//!   every tweet is removed.
+//! - VAST: 1 (pro) → FAVOR, 0 (con) → AGAINST, 2 (neutral) → NONE; the topic is `topic_str`.
+//! - P-Stance: FAVOR/AGAINST as given (no NONE in the data).
+//! - SEESAW: article level; FAVOR/AGAINST as given, evidence sentence ids kept.
+
+mod csv_table;
+mod seesaw;
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::data::schema::Example;
+use crate::error::{Error, Result};
+use crate::model::folder::write_atomically;
+
+/// A public dataset format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// SemEval-2016 Task 6 CSV (`Tweet,Target,Stance,...`).
+    Semeval2016,
+    /// VAST CSV (full: `post,...,topic_str,...`; reduced: `Tweet,Target,Stance,seen?`).
+    Vast,
+    /// P-Stance CSV (`Tweet,Target,Stance`).
+    Pstance,
+    /// SEESAW JSONL (article level).
+    Seesaw,
+}
+
+/// What an import produced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Records written.
+    pub records: usize,
+    /// Labels written (one per example, one per actor for articles), by label.
+    pub labels: Vec<(String, usize)>,
+}
+
+impl ImportSummary {
+    fn count(&mut self, label: &str) {
+        match self.labels.iter_mut().find(|(l, _)| l == label) {
+            Some((_, n)) => *n += 1,
+            None => self.labels.push((label.to_string(), 1)),
+        }
+    }
+}
+
+/// Converts `input` in `format` to JSONL at `output` (written whole, then renamed into place).
+pub fn import(format: Format, input: &Path, output: &Path) -> Result<ImportSummary> {
+    let mut summary = ImportSummary::default();
+    let mut buffer = Vec::new();
+    let mut emit = |value: serde_json::Value, labels: &[&str]| -> Result<()> {
+        serde_json::to_writer(&mut buffer, &value)
+            .map_err(|e| Error::InvalidInput(e.to_string()))?;
+        buffer.push(b'\n');
+        summary.records += 1;
+        for label in labels {
+            summary.count(label);
+        }
+        Ok(())
+    };
+    match format {
+        Format::Seesaw => {
+            for article in seesaw::read(input)? {
+                let labels: Vec<&str> = article.actors.iter().map(|a| a.stance.as_str()).collect();
+                let value = serde_json::to_value(&article)
+                    .map_err(|e| Error::InvalidInput(e.to_string()))?;
+                emit(value, &labels)?;
+            }
+        }
+        _ => {
+            for example in csv_table::read(format, input)? {
+                let value = serde_json::to_value(&example)
+                    .map_err(|e| Error::InvalidInput(e.to_string()))?;
+                emit(value, &[example.label.as_str()])?;
+            }
+        }
+    }
+    if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    write_atomically(output, &buffer)?;
+    summary.labels.sort();
+    Ok(summary)
+}
+
+/// Writes examples as JSONL to `out`.
+pub fn write_examples(examples: &[Example], mut out: impl Write) -> std::io::Result<()> {
+    for example in examples {
+        serde_json::to_writer(&mut out, example)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,290 @@
+//! The context of one actor in an article: the sentences that mention it (by name, alias,
+//! surname or acronym) and the pronoun follow-ups right after them, within a length budget.
+
+use super::sentences::Sentence;
+
+/// Words that mark an organisation rather than a person, so its last word is no surname.
+const ORGANISATION_WORDS: &[&str] = &[
+    "government",
+    "ministry",
+    "party",
+    "council",
+    "bank",
+    "union",
+    "commission",
+    "association",
+    "parliament",
+    "court",
+    "agency",
+    "authority",
+    "committee",
+    "organisation",
+    "organization",
+    "office",
+    "department",
+    "federation",
+    "league",
+    "republic",
+    "kingdom",
+    "states",
+    "nations",
+    "forces",
+    "army",
+    "company",
+    "group",
+    "institute",
+    "university",
+    "fund",
+    "assembly",
+    "senate",
+    "congress",
+    "house",
+    "front",
+    "movement",
+    "coalition",
+    "alliance",
+    "board",
+    "service",
+];
+
+/// Words that open a sentence continuing the previous speaker's point.
+const FOLLOW_UP_OPENERS: &[&str] = &["he", "she", "they", "his", "her", "their", "it"];
+
+/// The ways an article may refer to one actor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActorMentions {
+    patterns: Vec<String>,
+}
+
+impl ActorMentions {
+    /// Patterns for `name` and `aliases`, plus derived ones: the name without a leading "the",
+    /// the parts of "Full Name (ACRONYM)", and a person's surname.
+    pub fn new(name: &str, aliases: &[String]) -> Self {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut add = |p: &str| {
+            let p = p.trim();
+            if p.chars().count() >= 2 && !patterns.iter().any(|q| q == p) {
+                patterns.push(p.to_string());
+            }
+        };
+        for raw in std::iter::once(name).chain(aliases.iter().map(String::as_str)) {
+            add(raw);
+            let (full, acronym) = split_acronym(raw);
+            add(full);
+            if let Some(acronym) = acronym {
+                add(acronym);
+            }
+            let bare = full
+                .strip_prefix("the ")
+                .or_else(|| full.strip_prefix("The "))
+                .unwrap_or(full);
+            add(bare);
+            if let Some(surname) = surname(bare) {
+                add(surname);
+            }
+        }
+        ActorMentions { patterns }
+    }
+
+    /// The patterns, longest first.
+    pub fn patterns(&self) -> Vec<&str> {
+        let mut patterns: Vec<&str> = self.patterns.iter().map(String::as_str).collect();
+        patterns.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        patterns
+    }
+
+    /// Whether `text` mentions the actor.
+    pub fn occurs_in(&self, text: &str) -> bool {
+        let lower = text.to_lowercase();
+        self.patterns
+            .iter()
+            .any(|p| find_word(text, &lower, p).is_some())
+    }
+}
+
+/// "Kurdish Regional Government (KRG)" → ("Kurdish Regional Government", Some("KRG")).
+fn split_acronym(name: &str) -> (&str, Option<&str>) {
+    if let (Some(open), true) = (name.rfind('('), name.trim_end().ends_with(')')) {
+        let inner = name[open + 1..name.trim_end().len() - 1].trim();
+        return (name[..open].trim(), (!inner.is_empty()).then_some(inner));
+    }
+    (name, None)
+}
+
+/// The last word of a person's name ("Recep Tayyip Erdogan" → "Erdogan"); `None` for single
+/// words, lowercase phrases and organisations.
+fn surname(name: &str) -> Option<&str> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    if !(2..=4).contains(&words.len()) {
+        return None;
+    }
+    let capitalised = words
+        .iter()
+        .all(|w| w.chars().next().is_some_and(char::is_uppercase));
+    let organisation = words
+        .iter()
+        .any(|w| ORGANISATION_WORDS.contains(&w.to_lowercase().as_str()));
+    let last = *words.last()?;
+    (capitalised && !organisation && last.chars().count() >= 3).then_some(last)
+}
+
+/// Byte offset of `pattern` in `text` as a whole word. Short all-caps patterns ("US", "KRG")
+/// match case-sensitively; others ignore case (`lower` is `text` lowercased).
+pub fn find_word(text: &str, lower: &str, pattern: &str) -> Option<usize> {
+    let exact_case = pattern.len() <= 4 && pattern.chars().all(|c| !c.is_lowercase());
+    let (haystack, needle) = if exact_case {
+        (text, pattern.to_string())
+    } else {
+        (lower, pattern.to_lowercase())
+    };
+    // Lowercasing can change byte lengths for some scripts; then fall back to exact case.
+    let haystack = if haystack.len() == text.len() {
+        haystack
+    } else {
+        text
+    };
+    let mut from = 0;
+    while let Some(found) = haystack[from..].find(&needle) {
+        let at = from + found;
+        let end = at + needle.len();
+        let before_ok = haystack[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        let after_ok = haystack[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric());
+        if before_ok && after_ok {
+            return Some(at);
+        }
+        from = at + needle.len().max(1);
+        while !haystack.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    None
+}
+
+/// The context chosen for one actor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActorContext {
+    /// Indices of the chosen sentences, in article order.
+    pub sentence_indices: Vec<usize>,
+    /// The chosen sentences joined with spaces.
+    pub text: String,
+    /// Whether any sentence mentions the actor (otherwise the context is the article's lead).
+    pub mentioned: bool,
+}
+
+/// Chooses the context of the actor described by `mentions`: sentences that mention it first,
+/// then pronoun follow-ups, until `budget_chars` is used; in article order. An actor that is
+/// never mentioned gets the article's first sentences.
+pub fn actor_context(
+    sentences: &[Sentence],
+    mentions: &ActorMentions,
+    budget_chars: usize,
+) -> ActorContext {
+    let mentioning: Vec<usize> = sentences
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| mentions.occurs_in(s.text))
+        .map(|(i, _)| i)
+        .collect();
+    let mentioned = !mentioning.is_empty();
+    let follow_ups: Vec<usize> = mentioning
+        .iter()
+        .map(|&i| i + 1)
+        .filter(|i| *i < sentences.len() && !mentioning.contains(i))
+        .filter(|&i| opens_with_follow_up(sentences[i].text))
+        .collect();
+    let candidates: Vec<usize> = if mentioned {
+        mentioning.into_iter().chain(follow_ups).collect()
+    } else {
+        (0..sentences.len()).collect()
+    };
+    let mut chosen = Vec::new();
+    let mut used = 0;
+    for index in candidates {
+        let length = sentences[index].text.len() + 1;
+        if used + length > budget_chars && !chosen.is_empty() {
+            continue;
+        }
+        used += length;
+        chosen.push(index);
+    }
+    chosen.sort_unstable();
+    chosen.dedup();
+    let text = chosen
+        .iter()
+        .map(|&i| sentences[i].text)
+        .collect::<Vec<_>>()
+        .join(" ");
+    ActorContext {
+        sentence_indices: chosen,
+        text,
+        mentioned,
+    }
+}
+
+fn opens_with_follow_up(sentence: &str) -> bool {
+    let first = sentence
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default()
+        .to_lowercase();
+    FOLLOW_UP_OPENERS.contains(&first.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::sentences::split_sentences;
+
+    #[test]
+    fn derived_patterns_cover_surnames_and_acronyms() {
+        let erdogan = ActorMentions::new("Recep Tayyip Erdogan", &[]);
+        assert!(erdogan.occurs_in("Speaking in Ankara, Erdogan's aide said no."));
+        let krg = ActorMentions::new("Kurdish Regional Government (KRG)", &[]);
+        assert!(krg.occurs_in("the KRG-controlled territory"));
+        assert!(krg.occurs_in("The Kurdish Regional Government held it."));
+        assert!(!krg.occurs_in("the krg is lowercase here"));
+        // Organisations get no "surname".
+        let commission = ActorMentions::new("the European Commission", &[]);
+        assert!(!commission.occurs_in("a commission of inquiry"));
+        assert!(commission.occurs_in("European Commission officials"));
+        let us = ActorMentions::new("United States", &["US".to_string()]);
+        assert!(!us.occurs_in("He told us so."));
+        assert!(us.occurs_in("The US disagreed."));
+    }
+
+    #[test]
+    fn context_takes_mentions_and_follow_ups_in_order() {
+        let text = "Turkey's President Recep Tayyip Erdogan met Rouhani. The weather was fine. \
+                    Erdogan said the vote was illegitimate. He added that Ankara would act. \
+                    Markets were calm.";
+        let sentences = split_sentences(text);
+        let context = actor_context(
+            &sentences,
+            &ActorMentions::new("Recep Tayyip Erdogan", &[]),
+            10_000,
+        );
+        assert_eq!(context.sentence_indices, [0, 2, 3]);
+        assert!(context.mentioned);
+        assert!(
+            context.text.starts_with("Turkey's President") && context.text.ends_with("would act.")
+        );
+
+        let small = actor_context(
+            &sentences,
+            &ActorMentions::new("Recep Tayyip Erdogan", &[]),
+            60,
+        );
+        assert_eq!(small.sentence_indices, [0]);
+
+        let absent = actor_context(&sentences, &ActorMentions::new("Israel", &[]), 60);
+        assert!(!absent.mentioned);
+        assert_eq!(absent.sentence_indices, [0]);
+    }
+}

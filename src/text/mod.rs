@@ -1,0 +1,4 @@
+//! Plain-text processing of articles: sentences, and the context that concerns one actor.
+
+pub mod context;
+pub mod sentences;
