@@ -8,7 +8,9 @@
 
 pub mod data;
 pub mod error;
+pub mod eval;
 pub mod model;
 pub mod text;
+pub mod train;
 
 pub use error::{Error, Result};

@@ -5,3 +5,4 @@ pub mod dataset;
 pub mod import;
 pub mod jsonl;
 pub mod schema;
+pub mod split;

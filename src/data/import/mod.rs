@@ -38,6 +38,8 @@ pub struct ImportSummary {
     pub records: usize,
     /// Labels written (one per example, one per actor for articles), by label.
     pub labels: Vec<(String, usize)>,
+    /// Records left out by topic.
+    pub excluded: usize,
 }
 
 impl ImportSummary {
@@ -49,9 +51,17 @@ impl ImportSummary {
     }
 }
 
-/// Converts `input` in `format` to JSONL at `output` (written whole, then renamed into place).
-pub fn import(format: Format, input: &Path, output: &Path) -> Result<ImportSummary> {
+/// Converts `input` in `format` to JSONL at `output` (written whole, then renamed into place),
+/// leaving out records whose topic is in `exclude_topics` (compared case-insensitively).
+pub fn import(
+    format: Format,
+    input: &Path,
+    output: &Path,
+    exclude_topics: &[String],
+) -> Result<ImportSummary> {
+    let excluded = |topic: &str| exclude_topics.iter().any(|t| t.eq_ignore_ascii_case(topic));
     let mut summary = ImportSummary::default();
+    let mut excluded_count = 0;
     let mut buffer = Vec::new();
     let mut emit = |value: serde_json::Value, labels: &[&str]| -> Result<()> {
         serde_json::to_writer(&mut buffer, &value)
@@ -66,6 +76,10 @@ pub fn import(format: Format, input: &Path, output: &Path) -> Result<ImportSumma
     match format {
         Format::Seesaw => {
             for article in seesaw::read(input)? {
+                if excluded(&article.topic) {
+                    excluded_count += 1;
+                    continue;
+                }
                 let labels: Vec<&str> = article.actors.iter().map(|a| a.stance.as_str()).collect();
                 let value = serde_json::to_value(&article)
                     .map_err(|e| Error::InvalidInput(e.to_string()))?;
@@ -74,6 +88,10 @@ pub fn import(format: Format, input: &Path, output: &Path) -> Result<ImportSumma
         }
         _ => {
             for example in csv_table::read(format, input)? {
+                if excluded(&example.topic) {
+                    excluded_count += 1;
+                    continue;
+                }
                 let value = serde_json::to_value(&example)
                     .map_err(|e| Error::InvalidInput(e.to_string()))?;
                 emit(value, &[example.label.as_str()])?;
@@ -84,6 +102,7 @@ pub fn import(format: Format, input: &Path, output: &Path) -> Result<ImportSumma
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }
     write_atomically(output, &buffer)?;
+    summary.excluded = excluded_count;
     summary.labels.sort();
     Ok(summary)
 }

@@ -1,0 +1,121 @@
+//! `stance data import` and `stance data split`.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, Subcommand, ValueEnum};
+use stance::data::import::{import, Format};
+use stance::data::split::split_file;
+
+#[derive(Debug, Subcommand)]
+pub enum DataCommand {
+    /// Convert a public stance dataset to stance's JSONL (see datasets/README.md).
+    Import(ImportArgs),
+    /// Move a seeded random sample of a JSONL file's records to a dev file.
+    Split(SplitArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// SemEval-2016 Task 6 CSV (train.csv, test.csv); labels as given, `#SemST` removed.
+    Semeval2016,
+    /// VAST CSV; 1 → FAVOR, 0 → AGAINST, 2 → NONE, topic from `topic_str`.
+    Vast,
+    /// P-Stance CSV; FAVOR/AGAINST as given.
+    Pstance,
+    /// SEESAW JSONL (article level, FAVOR/AGAINST actors).
+    Seesaw,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The dataset's format.
+    #[arg(long)]
+    format: FormatArg,
+    /// The dataset file.
+    input: PathBuf,
+    /// The JSONL file to write.
+    #[arg(long, short)]
+    output: PathBuf,
+    /// Leave out records of this topic (repeatable), e.g. "Donald Trump" for SemEval Task A.
+    #[arg(long)]
+    exclude_topic: Vec<String>,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SplitArgs {
+    /// The JSONL file to split.
+    input: PathBuf,
+    /// Records to move to the dev file.
+    #[arg(long)]
+    dev_size: usize,
+    /// Seed of the random choice.
+    #[arg(long, default_value_t = 13)]
+    seed: u64,
+    /// Where the remaining records go.
+    #[arg(long)]
+    train_out: PathBuf,
+    /// Where the chosen records go.
+    #[arg(long)]
+    dev_out: PathBuf,
+}
+
+pub fn run(command: DataCommand) -> anyhow::Result<()> {
+    match command {
+        DataCommand::Import(args) => {
+            let format = match args.format {
+                FormatArg::Semeval2016 => Format::Semeval2016,
+                FormatArg::Vast => Format::Vast,
+                FormatArg::Pstance => Format::Pstance,
+                FormatArg::Seesaw => Format::Seesaw,
+            };
+            let summary = import(format, &args.input, &args.output, &args.exclude_topic)
+                .with_context(|| format!("importing {}", args.input.display()))?;
+            if !args.quiet {
+                let labels: Vec<String> = summary
+                    .labels
+                    .iter()
+                    .map(|(l, n)| format!("{l} {n}"))
+                    .collect();
+                let excluded = if summary.excluded > 0 {
+                    format!(", {} excluded by topic", summary.excluded)
+                } else {
+                    String::new()
+                };
+                eprintln!(
+                    "wrote {} records to {} ({}{excluded})",
+                    summary.records,
+                    args.output.display(),
+                    labels.join(", ")
+                );
+            }
+            Ok(())
+        }
+        DataCommand::Split(args) => {
+            for out in [&args.train_out, &args.dev_out] {
+                if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent)
+                        .with_context(|| format!("creating {}", parent.display()))?;
+                }
+            }
+            let counts = split_file(
+                &args.input,
+                args.dev_size,
+                args.seed,
+                &args.train_out,
+                &args.dev_out,
+            )?;
+            eprintln!(
+                "wrote {} records to {} and {} to {}",
+                counts.train,
+                args.train_out.display(),
+                counts.dev,
+                args.dev_out.display()
+            );
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! `stance eval`: a model's accuracy, macro-F1 and SemEval F_avg on a labelled file.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use stance::data::dataset::{load_examples, LoadOptions};
+use stance::eval::{evaluate, render_table};
+use stance::model::StanceModel;
+
+use super::progress;
+use super::DEFAULT_MODEL;
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Model folder or Hugging Face model id.
+    #[arg(long, short, default_value = DEFAULT_MODEL)]
+    model: String,
+    /// Labelled JSONL (example- or article-level; `-` for stdin).
+    data: PathBuf,
+    /// Also write the metrics as JSON to this file.
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// Write each example's prediction as JSONL to this file.
+    #[arg(long)]
+    predictions: Option<PathBuf>,
+    /// Skip invalid lines (counted and reported) instead of stopping at the first.
+    #[arg(long)]
+    skip_invalid: bool,
+    /// Characters of an actor's context when article-level records are expanded.
+    #[arg(long, default_value_t = 1200)]
+    context_chars: usize,
+    /// Examples per forward pass.
+    #[arg(long, default_value_t = 64)]
+    batch_size: usize,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+pub fn run(args: EvalArgs) -> anyhow::Result<()> {
+    let model =
+        StanceModel::load(&args.model).with_context(|| format!("loading model {}", args.model))?;
+    let options = LoadOptions {
+        labels: model.labels().to_vec(),
+        skip_invalid: args.skip_invalid,
+        context_chars: args.context_chars,
+    };
+    let loaded = load_examples(&args.data, &options)?;
+    if loaded.skipped > 0 {
+        eprintln!(
+            "warning: skipped {} invalid lines of {} (first: {})",
+            loaded.skipped,
+            args.data.display(),
+            loaded.first_skipped.as_deref().unwrap_or_default()
+        );
+    }
+    if loaded.examples.is_empty() {
+        anyhow::bail!("{}: no labelled examples", args.data.display());
+    }
+    let bar = progress::bar(
+        loaded.examples.len() as u64,
+        "examples",
+        progress::visible(args.quiet),
+    );
+    bar.set_prefix("eval");
+    let (predictions, report) = evaluate(&model, &loaded.examples, args.batch_size, &mut |n| {
+        bar.inc(n as u64)
+    })?;
+    bar.finish_and_clear();
+    let mut stdout = std::io::stdout().lock();
+    write!(stdout, "{}", render_table(&report))?;
+    if let Some(path) = &args.json {
+        let text = serde_json::to_string_pretty(&report)?;
+        stance::model::folder::write_atomically(path, text.as_bytes())?;
+    }
+    if let Some(path) = &args.predictions {
+        let mut text = String::new();
+        for p in &predictions {
+            text.push_str(&serde_json::to_string(p)?);
+            text.push('\n');
+        }
+        stance::model::folder::write_atomically(path, text.as_bytes())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,253 @@
+//! `stance train`: fine-tune a base model into a stance classifier folder.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use clap::{Args, ValueEnum};
+use indicatif::ProgressBar;
+use stance::model::hub;
+use stance::train::{
+    resume, train, EpochRecord, SelectMetric, StepRecord, TrainObserver, TrainSettings, LOG_FILE,
+    SUMMARY_FILE,
+};
+
+use super::progress;
+
+/// Where scripts/fetch-model.sh puts all-MiniLM-L6-v2.
+const DEFAULT_BASE: &str = "models/all-MiniLM-L6-v2";
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum MetricArg {
+    /// Macro-averaged F1.
+    MacroF1,
+    /// SemEval-2016 F_avg: (F1 FAVOR + F1 AGAINST) / 2.
+    FAvg,
+    /// Accuracy.
+    Accuracy,
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Base model: a folder or Hugging Face model id (an encoder, or a classifier to continue).
+    #[arg(long, default_value = DEFAULT_BASE)]
+    base: String,
+    /// Labelled JSONL to train on, example- or article-level (repeat to mix several files).
+    #[arg(long = "train", required_unless_present = "resume")]
+    train_files: Vec<PathBuf>,
+    /// Labelled JSONL evaluated after each epoch; the best epoch's model is kept.
+    #[arg(long)]
+    dev: Option<PathBuf>,
+    /// Folder to write the model, its metrics log and checkpoints to.
+    #[arg(long, short)]
+    output: PathBuf,
+    /// Continue the unfinished run in --output from its last checkpoint, with its settings.
+    #[arg(long)]
+    resume: bool,
+    /// Replace a model or checkpoint already in --output.
+    #[arg(long, conflicts_with = "resume")]
+    force: bool,
+    /// Comma-separated labels in id order (default: the base model's; FAVOR,AGAINST,NONE).
+    #[arg(long, value_delimiter = ',')]
+    labels: Option<Vec<String>>,
+    /// Passes over the training data.
+    #[arg(long, default_value_t = 4)]
+    epochs: usize,
+    /// Examples per forward/backward pass.
+    #[arg(long, default_value_t = 16)]
+    batch_size: usize,
+    /// Batches accumulated per optimizer step.
+    #[arg(long, default_value_t = 1)]
+    grad_accum: usize,
+    /// Peak learning rate.
+    #[arg(long, default_value_t = 5e-5)]
+    lr: f64,
+    /// AdamW's decoupled weight decay (not applied to biases and LayerNorm).
+    #[arg(long, default_value_t = 0.01)]
+    weight_decay: f64,
+    /// Fraction of steps for linear warmup (then linear decay to 0).
+    #[arg(long, default_value_t = 0.1)]
+    warmup: f64,
+    /// Clip the gradient norm to this value (0: no clipping).
+    #[arg(long, default_value_t = 1.0)]
+    max_grad_norm: f64,
+    /// Do not weigh the loss by inverse label frequency.
+    #[arg(long)]
+    no_class_weights: bool,
+    /// Train only the classification head.
+    #[arg(long, conflicts_with = "train_layers")]
+    freeze_encoder: bool,
+    /// Train the head and only the top N encoder layers.
+    #[arg(long, value_name = "N")]
+    train_layers: Option<usize>,
+    /// Stop after this many epochs without dev improvement (0: never).
+    #[arg(long, default_value_t = 2)]
+    patience: usize,
+    /// Dev metric that picks the best epoch.
+    #[arg(long, value_enum, default_value = "macro-f1")]
+    select: MetricArg,
+    /// Seed of head initialisation, data order and dropout: same seed and data, same model.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Longest input in tokens (default: the base model's, 256 at most for a new head).
+    #[arg(long)]
+    max_length: Option<usize>,
+    /// Characters of an actor's context when article-level records are expanded.
+    #[arg(long, default_value_t = 1200)]
+    context_chars: usize,
+    /// Save a checkpoint every N steps (0: only at epoch ends).
+    #[arg(long, default_value_t = 200)]
+    checkpoint_every: usize,
+    /// Stop after N optimizer steps in total.
+    #[arg(long)]
+    max_steps: Option<usize>,
+    /// Write the mean training loss to the log every N steps.
+    #[arg(long, default_value_t = 10)]
+    log_every: usize,
+    /// Skip invalid lines (counted and reported) instead of stopping at the first.
+    #[arg(long)]
+    skip_invalid: bool,
+    /// No progress bar and no per-epoch lines.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+struct Reporter {
+    bar: Option<ProgressBar>,
+    quiet: bool,
+    show_bar: bool,
+}
+
+impl Reporter {
+    fn say(&self, line: &str) {
+        if self.quiet {
+            return;
+        }
+        match &self.bar {
+            Some(bar) if self.show_bar => bar.println(line),
+            _ => eprintln!("{line}"),
+        }
+    }
+}
+
+impl TrainObserver for Reporter {
+    fn started(&mut self, start_step: usize, total_steps: usize, summary: &str) {
+        let bar = progress::bar(total_steps as u64, "steps", self.show_bar);
+        bar.set_position(start_step as u64);
+        bar.reset_eta();
+        bar.set_prefix("train");
+        self.bar = Some(bar);
+        if start_step > 0 {
+            self.say(&format!("resuming at step {start_step} of {total_steps}"));
+        }
+        self.say(summary);
+    }
+
+    fn step(&mut self, step: &StepRecord) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(step.step as u64);
+            bar.set_message(format!(
+                "epoch {} loss {:.4} lr {:.2e}",
+                step.epoch, step.loss, step.lr
+            ));
+        }
+    }
+
+    fn evaluating(&mut self, epoch: usize) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(format!("epoch {epoch}: evaluating on dev"));
+        }
+    }
+
+    fn epoch(&mut self, epoch: &EpochRecord) {
+        let dev = match &epoch.dev {
+            Some(d) => {
+                let f_avg = d
+                    .f_avg
+                    .map_or_else(String::new, |f| format!(", F_avg {f:.4}"));
+                format!(
+                    ", dev macro-F1 {:.4}, accuracy {:.4}{f_avg}{}",
+                    d.macro_f1,
+                    d.accuracy,
+                    if epoch.best {
+                        " (best so far, saved)"
+                    } else {
+                        ""
+                    }
+                )
+            }
+            None => String::new(),
+        };
+        self.say(&format!(
+            "epoch {}: step {}, train loss {:.4}{dev}",
+            epoch.epoch, epoch.step, epoch.train_loss
+        ));
+    }
+}
+
+pub fn run(args: TrainArgs) -> anyhow::Result<()> {
+    let mut reporter = Reporter {
+        bar: None,
+        quiet: args.quiet,
+        show_bar: progress::visible(args.quiet),
+    };
+    let summary = if args.resume {
+        resume(&args.output, args.skip_invalid, &mut reporter)
+            .with_context(|| format!("resuming the run in {}", args.output.display()))?
+    } else {
+        if args.train_files.is_empty() {
+            bail!("give at least one --train FILE");
+        }
+        let base = hub::resolve(&args.base)
+            .with_context(|| format!("loading base model {}", args.base))?;
+        let mut settings = TrainSettings::new(base, args.train_files.clone());
+        settings.dev_file = args.dev.clone();
+        settings.labels = args.labels.clone();
+        settings.epochs = args.epochs;
+        settings.batch_size = args.batch_size;
+        settings.grad_accum = args.grad_accum;
+        settings.learning_rate = args.lr;
+        settings.weight_decay = args.weight_decay;
+        settings.warmup_ratio = args.warmup;
+        settings.max_grad_norm = args.max_grad_norm;
+        settings.class_weights = !args.no_class_weights;
+        settings.freeze_encoder = args.freeze_encoder;
+        settings.train_layers = args.train_layers;
+        settings.patience = (args.patience > 0).then_some(args.patience);
+        settings.select_metric = match args.select {
+            MetricArg::MacroF1 => SelectMetric::MacroF1,
+            MetricArg::FAvg => SelectMetric::FAvg,
+            MetricArg::Accuracy => SelectMetric::Accuracy,
+        };
+        settings.seed = args.seed;
+        settings.max_length = args.max_length;
+        settings.context_chars = args.context_chars;
+        settings.checkpoint_every = args.checkpoint_every;
+        settings.max_steps = args.max_steps;
+        settings.log_every = args.log_every;
+        train(
+            &settings,
+            &args.output,
+            args.force,
+            args.skip_invalid,
+            &mut reporter,
+        )
+        .context("training")?
+    };
+    if let Some(bar) = &reporter.bar {
+        bar.finish_and_clear();
+    }
+    if !args.quiet {
+        let dev = summary.saved_dev.as_ref().map_or_else(String::new, |d| {
+            format!(" (dev macro-F1 {:.4})", d.macro_f1)
+        });
+        eprintln!(
+            "saved the model of epoch {}{dev} to {} in {:.0} s; metrics in {}, summary in {}",
+            summary.saved_epoch,
+            args.output.display(),
+            summary.seconds,
+            args.output.join(LOG_FILE).display(),
+            args.output.join(SUMMARY_FILE).display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,173 @@
+//! Training checkpoints: the model (a normal model folder), the optimizer's moments and the
+//! loop's position, written to a temporary folder and renamed into place so that a kill at any
+//! moment leaves either the previous checkpoint or the new one.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use candle_core::{Device, Tensor, Var};
+use serde::{Deserialize, Serialize};
+
+use super::optimizer::AdamW;
+use super::settings::TrainSettings;
+use super::trainer::DevScores;
+use crate::error::{Error, Result};
+use crate::model::folder::write_atomically;
+use crate::model::StanceModel;
+
+/// The checkpoint folder inside a run's output folder.
+pub const CHECKPOINT_DIR: &str = "checkpoint";
+const STATE_FILE: &str = "state.json";
+const OPTIMIZER_FILE: &str = "optimizer.safetensors";
+
+/// Where the training loop stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainState {
+    /// The run's settings.
+    pub settings: TrainSettings,
+    /// The classifier's labels.
+    pub labels: Vec<String>,
+    /// Fingerprint of the training and dev examples.
+    pub data_fingerprint: String,
+    /// Epochs completed.
+    pub epoch: usize,
+    /// Steps completed in the current epoch.
+    pub step_in_epoch: usize,
+    /// Steps completed in total.
+    pub global_step: usize,
+    /// Sum of step losses in the current epoch.
+    pub epoch_loss_sum: f64,
+    /// Steps summed in `epoch_loss_sum`.
+    pub epoch_steps: usize,
+    /// Sum of step losses since the last log line.
+    pub window_loss_sum: f64,
+    /// Steps summed in `window_loss_sum`.
+    pub window_steps: usize,
+    /// Best dev score so far.
+    pub best_score: Option<f64>,
+    /// Epoch of the best dev score (1-based; 0 before any).
+    pub best_epoch: usize,
+    /// Dev scores of the best epoch.
+    pub best_dev: Option<DevScores>,
+    /// Epochs since the best one.
+    pub epochs_without_improvement: usize,
+    /// The metrics log so far.
+    pub history: Vec<serde_json::Value>,
+}
+
+impl TrainState {
+    /// The state of a run that has not started.
+    pub fn new(settings: TrainSettings, labels: Vec<String>, data_fingerprint: String) -> Self {
+        TrainState {
+            settings,
+            labels,
+            data_fingerprint,
+            epoch: 0,
+            step_in_epoch: 0,
+            global_step: 0,
+            epoch_loss_sum: 0.0,
+            epoch_steps: 0,
+            window_loss_sum: 0.0,
+            window_steps: 0,
+            best_score: None,
+            best_epoch: 0,
+            best_dev: None,
+            epochs_without_improvement: 0,
+            history: Vec::new(),
+        }
+    }
+}
+
+fn sibling(dir: &Path, suffix: &str) -> PathBuf {
+    let mut name = dir.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    dir.with_file_name(name)
+}
+
+/// Writes a checkpoint to `dir`, replacing the previous one only once the new one is complete.
+pub fn save(
+    dir: &Path,
+    model: &StanceModel,
+    optimizer: &AdamW,
+    vars: &[(String, Var)],
+    state: &TrainState,
+) -> Result<()> {
+    let partial = sibling(dir, ".partial");
+    if partial.exists() {
+        remove(&partial)?;
+    }
+    model.save(&partial)?;
+    let moments = optimizer.state_tensors(vars);
+    let optimizer_path = partial.join(OPTIMIZER_FILE);
+    candle_core::safetensors::save(&moments, &optimizer_path).map_err(|e| {
+        Error::InvalidInput(format!("{}: cannot write: {e}", optimizer_path.display()))
+    })?;
+    let text = serde_json::to_string(state).map_err(|e| Error::InvalidInput(e.to_string()))?;
+    write_atomically(&partial.join(STATE_FILE), text.as_bytes())?;
+    let old = sibling(dir, ".old");
+    if dir.exists() {
+        std::fs::rename(dir, &old).map_err(|e| Error::io(dir, e))?;
+    }
+    std::fs::rename(&partial, dir).map_err(|e| Error::io(dir, e))?;
+    if old.exists() {
+        remove(&old)?;
+    }
+    Ok(())
+}
+
+/// Reads the checkpoint in `dir` (or the previous one, if a kill interrupted its replacement).
+pub fn load(dir: &Path) -> Result<(TrainState, HashMap<String, Tensor>)> {
+    let dir = if dir.join(STATE_FILE).is_file() {
+        dir.to_path_buf()
+    } else if sibling(dir, ".old").join(STATE_FILE).is_file() {
+        let old = sibling(dir, ".old");
+        std::fs::rename(&old, dir).map_err(|e| Error::io(dir, e))?;
+        dir.to_path_buf()
+    } else {
+        return Err(Error::InvalidInput(format!(
+            "{}: no checkpoint to resume from (is this the --output of a `stance train` run \
+             that did not finish?)",
+            dir.display()
+        )));
+    };
+    let state_path = dir.join(STATE_FILE);
+    let text = std::fs::read_to_string(&state_path).map_err(|e| Error::io(&state_path, e))?;
+    let state: TrainState = serde_json::from_str(&text).map_err(|e| Error::Json {
+        path: state_path.clone(),
+        message: e.to_string(),
+    })?;
+    let optimizer_path = dir.join(OPTIMIZER_FILE);
+    let moments = candle_core::safetensors::load(&optimizer_path, &Device::Cpu).map_err(|e| {
+        Error::InvalidWeights {
+            path: optimizer_path.clone(),
+            message: e.to_string(),
+        }
+    })?;
+    Ok((state, moments))
+}
+
+/// Deletes a checkpoint folder.
+pub fn remove(dir: &Path) -> Result<()> {
+    std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))
+}
+
+/// Replaces the log at `path` with `history`.
+pub fn rewrite_log(path: &Path, history: &[serde_json::Value]) -> Result<()> {
+    let mut text = String::new();
+    for line in history {
+        text.push_str(&line.to_string());
+        text.push('\n');
+    }
+    write_atomically(path, text.as_bytes())
+}
+
+/// Appends one line to the log at `path`.
+pub fn append_log(path: &Path, line: &serde_json::Value) -> Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| Error::io(path, e))?;
+    writeln!(file, "{line}").map_err(|e| Error::io(path, e))
+}

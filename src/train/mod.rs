@@ -1,0 +1,16 @@
+//! Fine-tuning a classifier: settings, batches, loss, optimizer, schedule, checkpoints and the
+//! loop that ties them together.
+
+pub mod batches;
+pub mod checkpoint;
+pub mod loss;
+pub mod optimizer;
+pub mod schedule;
+pub mod settings;
+pub mod trainer;
+
+pub use settings::{SelectMetric, TrainSettings};
+pub use trainer::{
+    resume, train, DevScores, EpochRecord, Silent, StepRecord, TrainObserver, TrainSummary,
+    LOG_FILE, SUMMARY_FILE,
+};
