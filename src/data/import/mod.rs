@@ -63,9 +63,9 @@ pub fn import(
     let mut summary = ImportSummary::default();
     let mut excluded_count = 0;
     let mut buffer = Vec::new();
-    let mut emit = |value: serde_json::Value, labels: &[&str]| -> Result<()> {
-        serde_json::to_writer(&mut buffer, &value)
-            .map_err(|e| Error::InvalidInput(e.to_string()))?;
+    // Records are written from their structs, so fields keep the schema's order.
+    let mut emit = |record: &dyn erased::Record, labels: &[&str]| -> Result<()> {
+        record.write(&mut buffer)?;
         buffer.push(b'\n');
         summary.records += 1;
         for label in labels {
@@ -81,9 +81,7 @@ pub fn import(
                     continue;
                 }
                 let labels: Vec<&str> = article.actors.iter().map(|a| a.stance.as_str()).collect();
-                let value = serde_json::to_value(&article)
-                    .map_err(|e| Error::InvalidInput(e.to_string()))?;
-                emit(value, &labels)?;
+                emit(&article, &labels)?;
             }
         }
         _ => {
@@ -92,9 +90,7 @@ pub fn import(
                     excluded_count += 1;
                     continue;
                 }
-                let value = serde_json::to_value(&example)
-                    .map_err(|e| Error::InvalidInput(e.to_string()))?;
-                emit(value, &[example.label.as_str()])?;
+                emit(&example, &[example.label.as_str()])?;
             }
         }
     }
@@ -105,6 +101,21 @@ pub fn import(
     summary.excluded = excluded_count;
     summary.labels.sort();
     Ok(summary)
+}
+
+mod erased {
+    use crate::error::{Error, Result};
+
+    /// A record that can be written as one JSON line.
+    pub trait Record {
+        fn write(&self, buffer: &mut Vec<u8>) -> Result<()>;
+    }
+
+    impl<T: serde::Serialize> Record for T {
+        fn write(&self, buffer: &mut Vec<u8>) -> Result<()> {
+            serde_json::to_writer(&mut *buffer, self).map_err(|e| Error::InvalidInput(e.to_string()))
+        }
+    }
 }
 
 /// Writes examples as JSONL to `out`.
