@@ -28,9 +28,10 @@ pub struct EvalArgs {
     /// Skip invalid lines (counted and reported) instead of stopping at the first.
     #[arg(long)]
     skip_invalid: bool,
-    /// Characters of an actor's context when article-level records are expanded.
-    #[arg(long, default_value_t = 1200)]
-    context_chars: usize,
+    /// Characters of an actor's context when article-level records are expanded (default: the
+    /// model's, as in training).
+    #[arg(long)]
+    context_chars: Option<usize>,
     /// Examples per forward pass.
     #[arg(long, default_value_t = 64)]
     batch_size: usize,
@@ -45,7 +46,9 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     let options = LoadOptions {
         labels: model.labels().to_vec(),
         skip_invalid: args.skip_invalid,
-        context_chars: args.context_chars,
+        context_chars: args
+            .context_chars
+            .unwrap_or(model.inputs().settings().context_chars),
     };
     let loaded = load_examples(&args.data, &options)?;
     if loaded.skipped > 0 {

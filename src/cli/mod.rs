@@ -3,10 +3,12 @@
 
 use clap::{Parser, Subcommand};
 
+mod calibrate;
 mod classify;
 mod data;
 mod eval;
 mod model;
+mod predict;
 mod progress;
 mod train;
 
@@ -23,12 +25,16 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Each actor's stance toward the topic in news articles, with evidence (batch or one article).
+    Predict(Box<predict::PredictArgs>),
     /// Classify (topic, actor, text) pairs with a fine-tuned model.
     Classify(classify::ClassifyArgs),
     /// Fine-tune a base model on labelled files into a stance classifier.
     Train(Box<train::TrainArgs>),
     /// Score a model on a labelled file: accuracy, macro-F1, F_avg, per class and per topic.
     Eval(eval::EvalArgs),
+    /// Fit a model's softmax temperature on dev data so that its probabilities are calibrated.
+    Calibrate(calibrate::CalibrateArgs),
     /// Import public datasets and split files.
     #[command(subcommand)]
     Data(data::DataCommand),
@@ -40,9 +46,11 @@ enum Command {
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Predict(args) => predict::run(*args),
         Command::Classify(args) => classify::run(args),
         Command::Train(args) => train::run(*args),
         Command::Eval(args) => eval::run(args),
+        Command::Calibrate(args) => calibrate::run(args),
         Command::Data(command) => data::run(command),
         Command::Model(command) => model::run(command),
     }

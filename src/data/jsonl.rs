@@ -70,6 +70,22 @@ impl<T: DeserializeOwned> Iterator for JsonlReader<T> {
                 Ok(_) => {}
             }
             if self.buffer.len() > MAX_LINE_BYTES {
+                // Skip the rest of the line, so that the next record starts at the next line.
+                if self.buffer.last() != Some(&b'\n') {
+                    let mut sink = Vec::new();
+                    loop {
+                        sink.clear();
+                        match (&mut self.reader)
+                            .take(1 << 20)
+                            .read_until(b'\n', &mut sink)
+                        {
+                            Ok(0) => break,
+                            Ok(_) if sink.last() == Some(&b'\n') => break,
+                            Ok(_) => {}
+                            Err(e) => return Some(Err(Error::io(&self.path, e))),
+                        }
+                    }
+                }
                 return Some(Err(
                     self.error(format!("line longer than {} MiB", MAX_LINE_BYTES >> 20))
                 ));

@@ -1,5 +1,6 @@
 //! Scoring a model on labelled examples: predictions, metrics and their table.
 
+pub mod calibrate;
 pub mod metrics;
 mod table;
 
@@ -32,6 +33,9 @@ pub struct Prediction {
     pub predicted: String,
     /// Probability of each label, in label order.
     pub probabilities: Vec<f32>,
+    /// Logits, in label order.
+    #[serde(skip)]
+    pub logits: Vec<f32>,
 }
 
 /// Classifies `examples` and scores them. `progress` is told how many examples were done.
@@ -69,6 +73,7 @@ pub fn evaluate(
                 gold: example.label.clone(),
                 predicted: result.label,
                 probabilities: result.probabilities,
+                logits: result.logits,
             });
         }
         progress(chunk.len());
@@ -84,4 +89,20 @@ pub fn evaluate(
     let topics: Vec<String> = predictions.iter().map(|p| p.topic.clone()).collect();
     let report = Report::compute(labels, &topics, &gold, &predicted);
     Ok((predictions, report))
+}
+
+/// Fits the softmax temperature of `model` on labelled `examples` (see [`calibrate`]).
+pub fn calibrate_on(
+    model: &StanceModel,
+    examples: &[Example],
+    batch_size: usize,
+) -> Result<calibrate::Calibration> {
+    let (predictions, _) = evaluate(model, examples, batch_size, &mut |_| {})?;
+    let labels = model.labels();
+    let gold: Vec<usize> = predictions
+        .iter()
+        .map(|p| labels.iter().position(|l| *l == p.gold).unwrap_or(0))
+        .collect();
+    let logits: Vec<Vec<f32>> = predictions.into_iter().map(|p| p.logits).collect();
+    Ok(calibrate::fit_temperature(&logits, &gold))
 }

@@ -57,6 +57,22 @@ pub struct StanceSettings {
     /// replaced; with no actor, the text from `{actor}`'s preceding separator on is dropped.
     #[serde(default = "default_first_segment_template")]
     pub first_segment_template: String,
+    /// Characters of an actor's context taken from an article (sentences that mention it and
+    /// their follow-ups); training and prediction use the same budget.
+    #[serde(default = "default_context_chars")]
+    pub context_chars: usize,
+    /// Softmax temperature fitted on dev data (`stance calibrate`), so that probabilities are
+    /// calibrated; 1 leaves the logits as they are.
+    #[serde(default = "default_temperature")]
+    pub temperature: f64,
+}
+
+fn default_context_chars() -> usize {
+    1200
+}
+
+fn default_temperature() -> f64 {
+    1.0
 }
 
 fn default_max_length() -> usize {
@@ -73,6 +89,8 @@ impl Default for StanceSettings {
             pooling: Pooling::default(),
             max_length: default_max_length(),
             first_segment_template: default_first_segment_template(),
+            context_chars: default_context_chars(),
+            temperature: default_temperature(),
         }
     }
 }
@@ -225,6 +243,12 @@ impl BertConfig {
                 return Err(invalid(
                     "stance.max_length",
                     format!("{} is too short to hold a pair", settings.max_length),
+                ));
+            }
+            if !(settings.temperature > 0.0 && settings.temperature.is_finite()) {
+                return Err(invalid(
+                    "stance.temperature",
+                    format!("{} is not a positive number", settings.temperature),
                 ));
             }
             if !settings.first_segment_template.contains("{topic}") {

@@ -63,6 +63,11 @@ impl PairTokenizer {
         &self.tokenizer
     }
 
+    /// Changes the temperature kept with the settings.
+    pub fn set_temperature(&mut self, temperature: f64) {
+        self.settings.temperature = temperature;
+    }
+
     /// The settings the inputs are built with.
     pub fn settings(&self) -> &StanceSettings {
         &self.settings

@@ -32,6 +32,8 @@ pub struct ClassifierSpec {
     pub max_length: Option<usize>,
     /// First-segment template (see [`StanceSettings::first_segment_template`]).
     pub first_segment_template: Option<String>,
+    /// Characters of an actor's context (see [`StanceSettings::context_chars`]).
+    pub context_chars: Option<usize>,
 }
 
 /// Where the parameters live: plain tensors for inference; variables (and frozen tensors) for
@@ -164,6 +166,9 @@ impl StanceModel {
                 .first_segment_template
                 .clone()
                 .unwrap_or(base.first_segment_template),
+            context_chars: spec.context_chars.unwrap_or(base.context_chars),
+            // Training changes the logits' scale: calibration must be fitted again.
+            temperature: 1.0,
         };
         config.make_classifier(&labels, settings);
         config.validate(&files.config)?;
@@ -233,6 +238,25 @@ impl StanceModel {
         &self.labels
     }
 
+    /// The softmax temperature applied to probabilities (1 unless calibrated).
+    pub fn temperature(&self) -> f64 {
+        self.inputs.settings().temperature
+    }
+
+    /// Sets the softmax temperature (stored in config.json by [`StanceModel::save`]).
+    pub fn set_temperature(&mut self, temperature: f64) -> Result<()> {
+        if !(temperature > 0.0 && temperature.is_finite()) {
+            return Err(Error::InvalidInput(format!(
+                "temperature {temperature} is not a positive number"
+            )));
+        }
+        if let Some(settings) = self.config.stance.as_mut() {
+            settings.temperature = temperature;
+        }
+        self.inputs.set_temperature(temperature);
+        Ok(())
+    }
+
     /// How inputs are framed and tokenized.
     pub fn inputs(&self) -> &PairTokenizer {
         &self.inputs
@@ -283,6 +307,14 @@ impl StanceModel {
         )
     }
 
+    /// Rewrites only the config.json of the model folder `dir` (e.g. after calibration).
+    pub fn save_config(&self, dir: &Path) -> Result<()> {
+        folder::write_atomically(
+            &dir.join(folder::CONFIG_FILE),
+            self.config.to_json_string().as_bytes(),
+        )
+    }
+
     /// Logits `(batch, labels)` for an encoded batch; dropout is active when `rng` is given.
     pub fn logits(&self, batch: &EncoderInput, rng: Option<&mut DropoutRng>) -> Result<Tensor> {
         Ok(self.classifier.forward(batch, rng)?)
@@ -302,7 +334,8 @@ impl StanceModel {
             let rows: Vec<&EncodedPair> = chunk.iter().map(|&i| &encoded[i]).collect();
             let batch = self.inputs.batch(&rows, &Device::Cpu)?;
             let logits = self.logits(&batch, None)?;
-            let probabilities = candle_nn::ops::softmax(&logits, D::Minus1)?.to_vec2::<f32>()?;
+            let scaled = (&logits / self.temperature())?;
+            let probabilities = candle_nn::ops::softmax(&scaled, D::Minus1)?.to_vec2::<f32>()?;
             let logits = logits.to_vec2::<f32>()?;
             for ((&index, logits), probabilities) in chunk.iter().zip(logits).zip(probabilities) {
                 let best = argmax(&probabilities);

@@ -198,8 +198,19 @@ pub fn actor_context(
         .filter(|i| *i < sentences.len() && !mentioning.contains(i))
         .filter(|&i| opens_with_follow_up(sentences[i].text))
         .collect();
+    // `"… first part. Second part," said X.`: the sentences inside the quote belong to X too.
+    let quoted: Vec<usize> = mentioning
+        .iter()
+        .filter_map(|&i| quote_start(sentences, i).map(|start| start..i))
+        .flatten()
+        .filter(|i| !mentioning.contains(i))
+        .collect();
     let candidates: Vec<usize> = if mentioned {
-        mentioning.into_iter().chain(follow_ups).collect()
+        mentioning
+            .into_iter()
+            .chain(quoted)
+            .chain(follow_ups)
+            .collect()
     } else {
         (0..sentences.len()).collect()
     };
@@ -227,6 +238,42 @@ pub fn actor_context(
     }
 }
 
+/// Sentences a quote may span before its attribution.
+const MAX_QUOTE_SENTENCES: usize = 5;
+
+/// Whether `text` closes a quote that it did not open (`… measures," said Rouhani.`), or opens
+/// one it does not close, judged by curly quotes when present and by parity of straight ones.
+fn quote_balance(text: &str) -> i32 {
+    let opening = text.matches('“').count() as i32;
+    let closing = text.matches('”').count() as i32;
+    if opening + closing > 0 {
+        return opening - closing;
+    }
+    // Straight quotes: an odd count is unbalanced; the position of the first one says which way.
+    let straight: Vec<usize> = text.match_indices('"').map(|(i, _)| i).collect();
+    if straight.len().is_multiple_of(2) {
+        return 0;
+    }
+    let first = straight[0];
+    let before = text[..first].trim();
+    // A quote mark at the start, or after a colon, opens; one after words closes.
+    if before.is_empty() || before.ends_with(':') {
+        1
+    } else {
+        -1
+    }
+}
+
+/// The sentence where the quote closed in sentence `index` was opened, if it spans sentences.
+fn quote_start(sentences: &[Sentence], index: usize) -> Option<usize> {
+    if quote_balance(sentences[index].text) >= 0 {
+        return None;
+    }
+    (index.saturating_sub(MAX_QUOTE_SENTENCES)..index)
+        .rev()
+        .find(|&j| quote_balance(sentences[j].text) > 0)
+}
+
 fn opens_with_follow_up(sentence: &str) -> bool {
     let first = sentence
         .trim_start_matches(|c: char| !c.is_alphanumeric())
@@ -240,6 +287,25 @@ fn opens_with_follow_up(sentence: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quote_spanning_sentences_belongs_to_its_speaker() {
+        let text = "Talks went on. \"We reject it. It is a plot. We will act,\" said Rouhani. Others left. \u{201c}Fine. Good,\u{201d} Erdogan said.";
+        let sentences = split_sentences(text);
+        let rouhani = actor_context(&sentences, &ActorMentions::new("Hassan Rouhani", &[]), 1000);
+        assert!(
+            rouhani.text.starts_with("\"We reject it."),
+            "{}",
+            rouhani.text
+        );
+        assert!(!rouhani.text.contains("Talks"), "{}", rouhani.text);
+        let erdogan = actor_context(&sentences, &ActorMentions::new("Erdogan", &[]), 1000);
+        assert!(
+            erdogan.text.starts_with("\u{201c}Fine."),
+            "{}",
+            erdogan.text
+        );
+    }
     use crate::text::sentences::split_sentences;
 
     #[test]

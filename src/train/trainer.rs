@@ -17,7 +17,8 @@ use super::settings::{SelectMetric, TrainSettings};
 use crate::data::dataset::{load_examples, LoadOptions};
 use crate::data::schema::Example;
 use crate::error::{Error, Result};
-use crate::eval::{evaluate, Metrics};
+use crate::eval::calibrate::Calibration;
+use crate::eval::{calibrate_on, evaluate, Metrics};
 use crate::model::{ClassifierSpec, DropoutRng, EncodedPair, PairInput, StanceModel};
 
 /// The metrics log, one JSON object per line, next to the model.
@@ -129,6 +130,8 @@ pub struct TrainSummary {
     pub saved_dev: Option<DevScores>,
     /// Whether patience ran out before the last epoch.
     pub stopped_early: bool,
+    /// The softmax temperature fitted on dev for the saved model.
+    pub calibration: Option<Calibration>,
     /// Wall time of this process's part of the run, in seconds.
     pub seconds: f64,
 }
@@ -142,7 +145,6 @@ struct Data {
 fn load_data(
     paths: &[PathBuf],
     model: &StanceModel,
-    settings: &TrainSettings,
     skip_invalid: bool,
     notes: &mut Vec<String>,
 ) -> Result<Data> {
@@ -150,7 +152,7 @@ fn load_data(
     let options = LoadOptions {
         labels: labels.clone(),
         skip_invalid,
-        context_chars: settings.context_chars,
+        context_chars: model.inputs().settings().context_chars,
     };
     let mut examples = Vec::new();
     for path in paths {
@@ -218,6 +220,7 @@ fn classifier_spec(settings: &TrainSettings) -> ClassifierSpec {
     ClassifierSpec {
         labels: settings.labels.clone(),
         max_length: settings.max_length,
+        context_chars: Some(settings.context_chars),
         ..Default::default()
     }
 }
@@ -342,18 +345,11 @@ fn run(
 ) -> Result<TrainSummary> {
     let clock = Instant::now();
     let mut notes = Vec::new();
-    let train = load_data(
-        &settings.train_files,
-        &model,
-        settings,
-        skip_invalid,
-        &mut notes,
-    )?;
+    let train = load_data(&settings.train_files, &model, skip_invalid, &mut notes)?;
     let dev = match &settings.dev_file {
         Some(path) => Some(load_data(
             std::slice::from_ref(path),
             &model,
-            settings,
             skip_invalid,
             &mut notes,
         )?),
@@ -570,10 +566,21 @@ fn run(
         }
     }
 
-    if dev.is_none() {
-        model.save(&paths.out)?;
-        state.best_epoch = state.epoch;
-    }
+    let calibration = match &dev {
+        None => {
+            model.save(&paths.out)?;
+            state.best_epoch = state.epoch;
+            None
+        }
+        Some(dev) => {
+            // Calibrate the saved (best) model, not the last epoch's.
+            let mut saved = StanceModel::from_dir(&paths.out)?;
+            let calibration = calibrate_on(&saved, &dev.examples, settings.eval_batch_size)?;
+            saved.set_temperature(calibration.temperature)?;
+            saved.save_config(&paths.out)?;
+            Some(calibration)
+        }
+    };
     let summary = TrainSummary {
         settings: settings.clone(),
         labels,
@@ -587,6 +594,7 @@ fn run(
         saved_epoch: state.best_epoch,
         saved_dev: state.best_dev.clone(),
         stopped_early,
+        calibration,
         seconds: clock.elapsed().as_secs_f64(),
     };
     let text =

@@ -113,7 +113,8 @@ mod erased {
 
     impl<T: serde::Serialize> Record for T {
         fn write(&self, buffer: &mut Vec<u8>) -> Result<()> {
-            serde_json::to_writer(&mut *buffer, self).map_err(|e| Error::InvalidInput(e.to_string()))
+            serde_json::to_writer(&mut *buffer, self)
+                .map_err(|e| Error::InvalidInput(e.to_string()))
         }
     }
 }

@@ -1,0 +1,215 @@
+//! `stance predict`: each actor's stance toward the topic in news articles, with evidence; a
+//! table for one article, JSONL for a corpus.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use clap::Args;
+use stance::model::StanceModel;
+use stance::predict::{
+    count_records, predict_articles, predict_stream, ArticleInput, ArticlePrediction, GivenActor,
+    PredictOptions, Shard, Sink, StreamOptions,
+};
+
+use super::{progress, DEFAULT_MODEL};
+
+#[derive(Debug, Args)]
+pub struct PredictArgs {
+    /// Model folder or Hugging Face model id (default: the model the README quickstart trains).
+    #[arg(long, short, default_value = DEFAULT_MODEL)]
+    model: String,
+    /// JSONL of articles {"id", "text", "topic", "actors"?}; `-` for stdin.
+    #[arg(long, short, conflicts_with_all = ["text", "topic", "actor"])]
+    input: Option<PathBuf>,
+    /// Where to write JSONL records (default: stdout).
+    #[arg(long, short, requires = "input")]
+    output: Option<PathBuf>,
+    /// One article as a text file (`-` for stdin); needs --topic. Prints a table.
+    #[arg(long, requires = "topic")]
+    text: Option<PathBuf>,
+    /// The topic, with --text.
+    #[arg(long)]
+    topic: Option<String>,
+    /// An actor to label, with --text (repeatable; default: find the actors).
+    #[arg(long)]
+    actor: Vec<String>,
+    /// With --text, print the JSON record instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Process only part I of N of the input (0-based, e.g. `--shard 2/8`).
+    #[arg(long, value_name = "I/N")]
+    shard: Option<Shard>,
+    /// Continue an interrupted run: keep the output, skip the ids already in it.
+    #[arg(long, requires = "output")]
+    resume: bool,
+    /// Replace an existing output file.
+    #[arg(long, conflicts_with = "resume")]
+    force: bool,
+    /// Write an {"id", "error"} record for an invalid line and go on, instead of stopping.
+    #[arg(long)]
+    skip_invalid: bool,
+    /// Sequences per forward pass.
+    #[arg(long, default_value_t = 32)]
+    batch_size: usize,
+    /// Articles processed together (memory grows with this, not with the corpus).
+    #[arg(long, default_value_t = 64)]
+    chunk: usize,
+    /// Most actors reported per article when they are discovered.
+    #[arg(long, default_value_t = 12)]
+    max_actors: usize,
+    /// No progress bar or summary.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn read_text(path: &Path) -> anyhow::Result<String> {
+    let bytes = if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .context("reading standard input")?;
+        bytes
+    } else {
+        std::fs::read(path).with_context(|| format!("reading {}", path.display()))?
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: not UTF-8 (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+pub fn run(args: PredictArgs) -> anyhow::Result<()> {
+    let options = PredictOptions {
+        batch_size: args.batch_size.max(1),
+        max_discovered: args.max_actors,
+    };
+    if let Some(input) = &args.input {
+        let model = StanceModel::load(&args.model)
+            .with_context(|| format!("loading model {}", args.model))?;
+        let stream = StreamOptions {
+            predict: options,
+            chunk_articles: args.chunk,
+            shard: args.shard,
+            resume: args.resume,
+            overwrite: args.force,
+            skip_invalid: args.skip_invalid,
+        };
+        let sink = match &args.output {
+            Some(path) => Sink::File(path.clone()),
+            None => Sink::Stdout,
+        };
+        let visible = progress::visible(args.quiet);
+        let total = if visible {
+            count_records(input, args.shard)
+        } else {
+            None
+        };
+        let bar = progress::bar(total.unwrap_or(0) as u64, "articles", visible);
+        bar.set_prefix("predict");
+        let summary = predict_stream(&model, input, &sink, &stream, &mut |n| bar.inc(n as u64))?;
+        bar.finish_and_clear();
+        if !args.quiet {
+            let mut line = format!("{} articles, {} actors", summary.articles, summary.actors);
+            if summary.already_done > 0 {
+                line.push_str(&format!(", {} already in the output", summary.already_done));
+            }
+            if summary.invalid > 0 {
+                line.push_str(&format!(
+                    ", {} invalid lines written as error records",
+                    summary.invalid
+                ));
+            }
+            eprintln!("{line}");
+        }
+        return Ok(());
+    }
+    let (Some(path), Some(topic)) = (&args.text, &args.topic) else {
+        bail!("give --input FILE.jsonl, or --text FILE with --topic \"...\"");
+    };
+    let text = read_text(path)?;
+    if text.trim().is_empty() {
+        bail!("{}: the text is empty", path.display());
+    }
+    if topic.trim().is_empty() {
+        bail!("--topic is empty");
+    }
+    let model =
+        StanceModel::load(&args.model).with_context(|| format!("loading model {}", args.model))?;
+    let article = ArticleInput {
+        id: path.display().to_string(),
+        topic: topic.trim().to_string(),
+        text,
+        actors: args
+            .actor
+            .iter()
+            .map(|name| GivenActor {
+                name: name.trim().to_string(),
+                aliases: Vec::new(),
+            })
+            .collect(),
+    };
+    let predictions = predict_articles(&model, std::slice::from_ref(&article), &options)?;
+    let mut out = std::io::stdout().lock();
+    for prediction in &predictions {
+        if args.json {
+            writeln!(out, "{}", serde_json::to_string(prediction)?)?;
+        } else {
+            print_table(&mut out, model.labels(), prediction)?;
+        }
+    }
+    Ok(())
+}
+
+fn print_table(
+    out: &mut impl Write,
+    labels: &[String],
+    prediction: &ArticlePrediction,
+) -> anyhow::Result<()> {
+    writeln!(out, "topic: {}", prediction.topic)?;
+    if prediction.actors.is_empty() {
+        writeln!(out, "no actors found; name them with --actor")?;
+        return Ok(());
+    }
+    write!(out, "{:<34} {:<8}", "actor", "stance")?;
+    for label in labels {
+        write!(
+            out,
+            " {:>8}",
+            format!("P({})", &label[..label.len().min(3)])
+        )?;
+    }
+    writeln!(out, "  evidence (sentence numbers)")?;
+    for actor in &prediction.actors {
+        let name: String = actor.name.chars().take(34).collect();
+        write!(out, "{name:<34} {:<8}", actor.stance)?;
+        for label in labels {
+            write!(
+                out,
+                " {:>8.3}",
+                actor.probabilities.get(label).unwrap_or(&0.0)
+            )?;
+        }
+        let sentences: Vec<String> = actor
+            .evidence
+            .iter()
+            .map(|e| e.sentence.to_string())
+            .collect();
+        writeln!(out, "  {}", sentences.join(", "))?;
+        if !actor.aliases.is_empty() {
+            writeln!(out, "    aliases: {}", actor.aliases.join(", "))?;
+        }
+        for evidence in actor.evidence.iter().take(3) {
+            let text: String = evidence.text.chars().take(150).collect();
+            let more = if evidence.text.chars().count() > 150 {
+                "…"
+            } else {
+                ""
+            };
+            writeln!(out, "    [{}] {text}{more}", evidence.sentence)?;
+        }
+    }
+    Ok(())
+}

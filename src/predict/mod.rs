@@ -1,0 +1,11 @@
+//! Actor-level inference: articles in, one stance per actor with evidence out, in batch.
+
+pub mod article;
+pub mod pipeline;
+pub mod stream;
+
+pub use article::{ArticleInput, GivenActor, RawArticle};
+pub use pipeline::{
+    predict_articles, ActorPrediction, ArticlePrediction, Evidence, PredictOptions,
+};
+pub use stream::{count_records, predict_stream, Shard, Sink, StreamOptions, StreamSummary};

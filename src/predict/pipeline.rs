@@ -1,0 +1,174 @@
+//! From articles to one stance per actor: actors (given, or discovered), each actor's context,
+//! one classification per actor batched across articles, evidence sentences.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::article::ArticleInput;
+use crate::error::Result;
+use crate::model::{PairInput, StanceModel};
+use crate::text::context::{actor_context, ActorContext, ActorMentions};
+use crate::text::discovery::{discover_actors, known_aliases};
+use crate::text::sentences::split_sentences;
+
+/// How articles are processed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PredictOptions {
+    /// Sequences per forward pass.
+    pub batch_size: usize,
+    /// Most actors reported per article when they are discovered (the most mentioned first).
+    pub max_discovered: usize,
+}
+
+impl Default for PredictOptions {
+    fn default() -> Self {
+        PredictOptions {
+            batch_size: 32,
+            max_discovered: 12,
+        }
+    }
+}
+
+/// A sentence the decision rests on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// Index of the sentence in the article (sentences as `stance` splits them).
+    pub sentence: usize,
+    /// The sentence.
+    pub text: String,
+}
+
+/// One actor's stance in one article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActorPrediction {
+    /// The actor's name (as given, or the fullest form found in the article).
+    pub name: String,
+    /// The other forms merged into this actor (given aliases and those found in the text).
+    pub aliases: Vec<String>,
+    /// Whether the actor was found by discovery rather than given.
+    pub discovered: bool,
+    /// The most probable label.
+    pub stance: String,
+    /// The probability of each label (calibrated when the model was).
+    pub probabilities: BTreeMap<String, f32>,
+    /// Whether the article mentions the actor at all (if not, the context was the article's lead
+    /// and the stance is usually NONE).
+    pub mentioned: bool,
+    /// The sentences the model read for this actor, in article order.
+    pub evidence: Vec<Evidence>,
+}
+
+/// The stances of one article's actors.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticlePrediction {
+    /// The article's id.
+    pub id: String,
+    /// The topic.
+    pub topic: String,
+    /// One entry per actor.
+    pub actors: Vec<ActorPrediction>,
+}
+
+struct Resolved {
+    name: String,
+    aliases: Vec<String>,
+    discovered: bool,
+}
+
+fn resolve_actors(article: &ArticleInput, options: &PredictOptions) -> Vec<Resolved> {
+    if article.actors.is_empty() {
+        return discover_actors(&article.text)
+            .into_iter()
+            .take(options.max_discovered)
+            .map(|a| Resolved {
+                name: a.name,
+                aliases: a.aliases,
+                discovered: true,
+            })
+            .collect();
+    }
+    article
+        .actors
+        .iter()
+        .map(|given| {
+            let mut aliases = given.aliases.clone();
+            for alias in std::iter::once(&given.name)
+                .chain(&given.aliases)
+                .flat_map(|n| known_aliases(n, &article.text))
+            {
+                if !aliases.contains(&alias) && alias != given.name {
+                    aliases.push(alias);
+                }
+            }
+            Resolved {
+                name: given.name.clone(),
+                aliases,
+                discovered: false,
+            }
+        })
+        .collect()
+}
+
+/// Labels every actor of every article; articles are batched together, so give many at once.
+pub fn predict_articles(
+    model: &StanceModel,
+    articles: &[ArticleInput],
+    options: &PredictOptions,
+) -> Result<Vec<ArticlePrediction>> {
+    let budget = model.inputs().settings().context_chars;
+    // (article index, actor, context) for every actor of every article.
+    let mut jobs: Vec<(usize, Resolved, ActorContext)> = Vec::new();
+    let mut sentence_texts: Vec<Vec<String>> = Vec::with_capacity(articles.len());
+    for (index, article) in articles.iter().enumerate() {
+        let sentences = split_sentences(&article.text);
+        for actor in resolve_actors(article, options) {
+            let mentions = ActorMentions::new(&actor.name, &actor.aliases);
+            let context = actor_context(&sentences, &mentions, budget);
+            jobs.push((index, actor, context));
+        }
+        sentence_texts.push(sentences.iter().map(|s| s.text.to_string()).collect());
+    }
+    let pairs: Vec<PairInput> = jobs
+        .iter()
+        .map(|(index, actor, context)| PairInput {
+            topic: &articles[*index].topic,
+            actor: Some(&actor.name),
+            context: &context.text,
+        })
+        .collect();
+    let results = model.classify(&pairs, options.batch_size)?;
+    let mut predictions: Vec<ArticlePrediction> = articles
+        .iter()
+        .map(|a| ArticlePrediction {
+            id: a.id.clone(),
+            topic: a.topic.clone(),
+            actors: Vec::new(),
+        })
+        .collect();
+    for ((index, actor, context), result) in jobs.into_iter().zip(results) {
+        let evidence = context
+            .sentence_indices
+            .iter()
+            .map(|&i| Evidence {
+                sentence: i,
+                text: sentence_texts[index][i].clone(),
+            })
+            .collect();
+        predictions[index].actors.push(ActorPrediction {
+            name: actor.name,
+            aliases: actor.aliases,
+            discovered: actor.discovered,
+            stance: result.label,
+            probabilities: model
+                .labels()
+                .iter()
+                .cloned()
+                .zip(result.probabilities)
+                .collect(),
+            mentioned: context.mentioned,
+            evidence,
+        });
+    }
+    Ok(predictions)
+}

@@ -1,0 +1,368 @@
+//! Batch prediction over a JSONL corpus: streams the input a chunk of articles at a time
+//! (bounded memory), keeps one shard of it, skips ids already in the output when resuming, and
+//! appends each chunk's records as whole lines.
+//!
+//! Crash safety: records are appended one chunk at a time after the chunk is complete. A kill can
+//! at worst leave the last line unfinished; `--resume` cuts such a line off before continuing, and
+//! skips every id already written, so each article ends up in the output exactly once.
+
+use std::collections::HashSet;
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use super::article::{ArticleInput, RawArticle};
+use super::pipeline::{predict_articles, PredictOptions};
+use crate::data::jsonl::JsonlReader;
+use crate::error::{Error, Result};
+use crate::model::StanceModel;
+
+/// One of `count` disjoint parts of the input: records whose 0-based position (among non-blank
+/// lines) modulo `count` equals `index`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// This part, 0-based.
+    pub index: usize,
+    /// Number of parts.
+    pub count: usize,
+}
+
+impl FromStr for Shard {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (i, n) = s
+            .split_once('/')
+            .ok_or_else(|| format!("`{s}` is not I/N (e.g. 0/4)"))?;
+        let index: usize = i
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{i}` is not a number"))?;
+        let count: usize = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{n}` is not a number"))?;
+        if count == 0 || index >= count {
+            return Err(format!("shard {index}/{count}: need 0 <= I < N"));
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl Shard {
+    fn keeps(&self, position: usize) -> bool {
+        position % self.count == self.index
+    }
+}
+
+/// How a corpus run behaves.
+#[derive(Debug, Clone)]
+pub struct StreamOptions {
+    /// Per-article processing.
+    pub predict: PredictOptions,
+    /// Articles read, classified and written together.
+    pub chunk_articles: usize,
+    /// Process only this part of the input.
+    pub shard: Option<Shard>,
+    /// Append to an existing output, skipping the ids it holds.
+    pub resume: bool,
+    /// Replace an existing output.
+    pub overwrite: bool,
+    /// Write an `{"id", "error"}` record for an invalid line and go on, instead of stopping.
+    pub skip_invalid: bool,
+}
+
+impl Default for StreamOptions {
+    fn default() -> Self {
+        StreamOptions {
+            predict: PredictOptions::default(),
+            chunk_articles: 64,
+            shard: None,
+            resume: false,
+            overwrite: false,
+            skip_invalid: false,
+        }
+    }
+}
+
+/// What a corpus run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StreamSummary {
+    /// Articles written.
+    pub articles: usize,
+    /// Actors labelled.
+    pub actors: usize,
+    /// Articles skipped because the output already had them (resume).
+    pub already_done: usize,
+    /// Invalid lines written as error records (with `skip_invalid`).
+    pub invalid: usize,
+}
+
+/// Where records go.
+pub enum Sink {
+    /// Standard output (no resume).
+    Stdout,
+    /// A file.
+    File(PathBuf),
+}
+
+/// Counts the records a run over `input` will see (non-blank lines of this shard), for a
+/// progress bar; `None` for standard input.
+pub fn count_records(input: &Path, shard: Option<Shard>) -> Option<usize> {
+    if input == Path::new("-") {
+        return None;
+    }
+    let file = File::open(input).ok()?;
+    let mut count = 0;
+    let mut position = 0;
+    for line in BufReader::new(file).split(b'\n') {
+        let line = line.ok()?;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        if shard.is_none_or(|s| s.keeps(position)) {
+            count += 1;
+        }
+        position += 1;
+    }
+    Some(count)
+}
+
+/// Cuts an unfinished last line off `path` and returns the ids of its records.
+fn repair_and_read_ids(path: &Path) -> Result<HashSet<String>> {
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io(path, e))?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    if complete < bytes.len() {
+        file.set_len(complete as u64)
+            .map_err(|e| Error::io(path, e))?;
+        file.seek(SeekFrom::End(0))
+            .map_err(|e| Error::io(path, e))?;
+    }
+    let mut ids = HashSet::new();
+    for (number, line) in bytes[..complete].split(|&b| b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let value: serde_json::Value = serde_json::from_slice(line).map_err(|e| Error::Record {
+            path: path.to_path_buf(),
+            line: number + 1,
+            message: format!("cannot resume: the output has an invalid line: {e}"),
+        })?;
+        match value.get("id").and_then(|v| v.as_str()) {
+            Some(id) => {
+                ids.insert(id.to_string());
+            }
+            None => {
+                return Err(Error::Record {
+                    path: path.to_path_buf(),
+                    line: number + 1,
+                    message: "cannot resume: a record without `id`".to_string(),
+                })
+            }
+        }
+    }
+    Ok(ids)
+}
+
+fn open_sink(sink: &Sink, options: &StreamOptions) -> Result<(Box<dyn Write>, HashSet<String>)> {
+    match sink {
+        Sink::Stdout => {
+            if options.resume {
+                return Err(Error::InvalidInput(
+                    "--resume needs an output file (--output)".to_string(),
+                ));
+            }
+            Ok((Box::new(std::io::stdout()), HashSet::new()))
+        }
+        Sink::File(path) => {
+            let exists = path.exists();
+            let done = if exists && options.resume {
+                repair_and_read_ids(path)?
+            } else if exists && !options.overwrite {
+                return Err(Error::InvalidInput(format!(
+                    "{} exists: continue it with --resume, or replace it with --force",
+                    path.display()
+                )));
+            } else {
+                if exists {
+                    File::create(path).map_err(|e| Error::io(path, e))?;
+                }
+                HashSet::new()
+            };
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            let file = OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|e| Error::io(path, e))?;
+            Ok((Box::new(file), done))
+        }
+    }
+}
+
+/// Runs `model` over the articles of `input` (`-` for stdin), writing one JSON record per
+/// article to `sink`. `progress` is told how many input records were handled.
+pub fn predict_stream(
+    model: &StanceModel,
+    input: &Path,
+    sink: &Sink,
+    options: &StreamOptions,
+    progress: &mut dyn FnMut(usize),
+) -> Result<StreamSummary> {
+    let (mut out, done) = open_sink(sink, options)?;
+    let sink_name = match sink {
+        Sink::Stdout => PathBuf::from("-"),
+        Sink::File(path) => path.clone(),
+    };
+    let write_error = |e: std::io::Error| Error::io(&sink_name, e);
+    let mut summary = StreamSummary::default();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut chunk: Vec<ArticleInput> = Vec::new();
+    // Error records of invalid lines, written in input order with the chunk they fall in.
+    let mut pending_errors: Vec<(usize, String)> = Vec::new();
+    let mut handled_in_chunk = 0;
+
+    let mut flush = |chunk: &mut Vec<ArticleInput>,
+                     errors: &mut Vec<(usize, String)>,
+                     handled: &mut usize,
+                     summary: &mut StreamSummary|
+     -> Result<()> {
+        let predictions = predict_articles(model, chunk, &options.predict)?;
+        let mut buffer = Vec::new();
+        for prediction in &predictions {
+            serde_json::to_writer(&mut buffer, prediction)
+                .map_err(|e| Error::InvalidInput(e.to_string()))?;
+            buffer.push(b'\n');
+            summary.articles += 1;
+            summary.actors += prediction.actors.len();
+        }
+        for (_, record) in errors.drain(..) {
+            buffer.extend_from_slice(record.as_bytes());
+            buffer.push(b'\n');
+        }
+        out.write_all(&buffer).map_err(write_error)?;
+        out.flush().map_err(write_error)?;
+        progress(*handled);
+        *handled = 0;
+        chunk.clear();
+        Ok(())
+    };
+
+    for (position, item) in JsonlReader::<serde_json::Value>::open(input)?.enumerate() {
+        if options.shard.is_some_and(|s| !s.keeps(position)) {
+            continue;
+        }
+        handled_in_chunk += 1;
+        let parsed = item.and_then(|(line, value)| {
+            let record_error = |message: String| Error::Record {
+                path: input.to_path_buf(),
+                line,
+                message,
+            };
+            let raw: RawArticle =
+                serde_json::from_value(value).map_err(|e| record_error(e.to_string()))?;
+            let article = raw.validate(line).map_err(record_error)?;
+            if !seen.insert(article.id.clone()) {
+                return Err(record_error(format!(
+                    "field `id`: `{}` occurs twice in the input",
+                    article.id
+                )));
+            }
+            Ok((line, article))
+        });
+        match parsed {
+            Ok((_, article)) if done.contains(&article.id) => {
+                summary.already_done += 1;
+            }
+            Ok((_, article)) => chunk.push(article),
+            Err(error @ Error::Record { .. }) if options.skip_invalid => {
+                let line = match &error {
+                    Error::Record { line, .. } => *line,
+                    _ => 0,
+                };
+                let id = format!("line:{line}");
+                if !done.contains(&id) {
+                    summary.invalid += 1;
+                    let record = serde_json::json!({"id": id, "error": error.to_string()});
+                    pending_errors.push((line, record.to_string()));
+                }
+            }
+            Err(error) => {
+                // Keep what is complete: the articles before the bad line are written first.
+                if !chunk.is_empty() || !pending_errors.is_empty() {
+                    flush(
+                        &mut chunk,
+                        &mut pending_errors,
+                        &mut handled_in_chunk,
+                        &mut summary,
+                    )?;
+                }
+                return Err(error);
+            }
+        }
+        if chunk.len() >= options.chunk_articles.max(1) {
+            flush(
+                &mut chunk,
+                &mut pending_errors,
+                &mut handled_in_chunk,
+                &mut summary,
+            )?;
+        }
+    }
+    if !chunk.is_empty() || !pending_errors.is_empty() || handled_in_chunk > 0 {
+        flush(
+            &mut chunk,
+            &mut pending_errors,
+            &mut handled_in_chunk,
+            &mut summary,
+        )?;
+    }
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_parse_and_partition() {
+        let s: Shard = "1/3".parse().unwrap();
+        assert_eq!((s.index, s.count), (1, 3));
+        assert!("3/3".parse::<Shard>().is_err());
+        assert!("a/3".parse::<Shard>().is_err());
+        let parts: Vec<Vec<usize>> = (0..3)
+            .map(|i| {
+                (0..10)
+                    .filter(|&p| Shard { index: i, count: 3 }.keeps(p))
+                    .collect()
+            })
+            .collect();
+        let mut all: Vec<usize> = parts.concat();
+        all.sort();
+        assert_eq!(all, (0..10).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn resume_cuts_an_unfinished_line_and_reads_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.jsonl");
+        std::fs::write(&path, "{\"id\":\"a\"}\n{\"id\":\"b\"}\n{\"id\":\"c\",\"act").unwrap();
+        let ids = repair_and_read_ids(&path).unwrap();
+        assert_eq!(ids.len(), 2);
+        assert!(ids.contains("a") && ids.contains("b"));
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "{\"id\":\"a\"}\n{\"id\":\"b\"}\n"
+        );
+    }
+}
