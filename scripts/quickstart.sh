@@ -21,7 +21,9 @@ if [ ! -f "$model/training.json" ]; then
   mkdir -p "$data"
   "$stance" data import --format seesaw "$shared/datasets/seesaw/train.jsonl" -o "$data/seesaw_train.jsonl"
   "$stance" data import --format seesaw "$shared/datasets/seesaw/dev.jsonl" -o "$data/seesaw_dev.jsonl"
-  "$stance" data import --format semeval2016 "$shared/datasets/semeval2016_task6/train.csv" -o "$data/semeval_train.jsonl"
+  "$stance" data import --format semeval2016 "$shared/datasets/semeval2016_task6/train.csv" -o "$data/semeval_train_full.jsonl"
+  "$stance" data split "$data/semeval_train_full.jsonl" --dev-size 300 --seed 13 \
+    --train-out "$data/semeval_train.jsonl" --dev-out "$data/semeval_dev.jsonl"
   cat "$data/seesaw_dev.jsonl" datasets/articles/dev.jsonl > "$data/actors_dev.jsonl"
   resume=()
   [ -d "$model/checkpoint" ] && resume=(--resume)

@@ -7,7 +7,7 @@ use std::path::Path;
 use super::jsonl::JsonlReader;
 use super::schema::{Article, Example, RawRecord, Record};
 use crate::error::{Error, Result};
-use crate::text::context::{actor_context, ActorMentions};
+use crate::text::context::{actor_context, with_known_aliases, ActorMentions};
 use crate::text::sentences::split_sentences;
 
 /// How to read labelled files.
@@ -74,8 +74,9 @@ pub fn article_examples(article: &Article, context_chars: usize) -> Vec<Example>
         .iter()
         .enumerate()
         .map(|(index, actor)| {
-            let mentions = ActorMentions::new(&actor.name, &actor.aliases);
-            let context = actor_context(&sentences, &mentions, context_chars);
+            let aliases = with_known_aliases(&actor.name, &actor.aliases, &article.text);
+            let mentions = ActorMentions::new(&actor.name, &aliases);
+            let context = actor_context(&sentences, &mentions, &article.topic, context_chars);
             Example {
                 id: format!("{}#{index}", article.id),
                 topic: article.topic.clone(),

@@ -8,8 +8,8 @@ use serde::Serialize;
 use super::article::ArticleInput;
 use crate::error::Result;
 use crate::model::{PairInput, StanceModel};
-use crate::text::context::{actor_context, ActorContext, ActorMentions};
-use crate::text::discovery::{discover_actors, known_aliases};
+use crate::text::context::{actor_context, with_known_aliases, ActorContext, ActorMentions};
+use crate::text::discovery::discover_actors;
 use crate::text::sentences::split_sentences;
 
 /// How articles are processed.
@@ -92,15 +92,7 @@ fn resolve_actors(article: &ArticleInput, options: &PredictOptions) -> Vec<Resol
         .actors
         .iter()
         .map(|given| {
-            let mut aliases = given.aliases.clone();
-            for alias in std::iter::once(&given.name)
-                .chain(&given.aliases)
-                .flat_map(|n| known_aliases(n, &article.text))
-            {
-                if !aliases.contains(&alias) && alias != given.name {
-                    aliases.push(alias);
-                }
-            }
+            let aliases = with_known_aliases(&given.name, &given.aliases, &article.text);
             Resolved {
                 name: given.name.clone(),
                 aliases,
@@ -124,7 +116,7 @@ pub fn predict_articles(
         let sentences = split_sentences(&article.text);
         for actor in resolve_actors(article, options) {
             let mentions = ActorMentions::new(&actor.name, &actor.aliases);
-            let context = actor_context(&sentences, &mentions, budget);
+            let context = actor_context(&sentences, &mentions, &article.topic, budget);
             jobs.push((index, actor, context));
         }
         sentence_texts.push(sentences.iter().map(|s| s.text.to_string()).collect());

@@ -128,6 +128,45 @@ fn surname(name: &str) -> Option<&str> {
     (capitalised && !organisation && last.chars().count() >= 3).then_some(last)
 }
 
+/// `aliases` plus the forms the gazetteer knows for `name` and each alias that occur in `text`
+/// ("Turkey" → "Ankara", "Turkish"; "Recep Tayyip Erdogan" → "Erdogan"), without duplicates.
+/// Training, evaluation and prediction all find an actor's mentions through this.
+pub fn with_known_aliases(name: &str, aliases: &[String], text: &str) -> Vec<String> {
+    let mut merged: Vec<String> = aliases.to_vec();
+    for alias in std::iter::once(name)
+        .chain(aliases.iter().map(String::as_str))
+        .flat_map(|n| super::discovery::known_aliases(n, text))
+    {
+        if alias != name && !merged.contains(&alias) {
+            merged.push(alias);
+        }
+    }
+    // A name the article words differently ("Iraqi central government" for "the central Iraqi
+    // government") falls back on its proper-noun words and what the gazetteer knows of them.
+    if !ActorMentions::new(name, &merged).occurs_in(text) {
+        let lower = text.to_lowercase();
+        for word in name.split_whitespace() {
+            let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+            let proper = word.chars().next().is_some_and(char::is_uppercase)
+                && word.chars().count() >= 4
+                && !ORGANISATION_WORDS.contains(&word.to_lowercase().as_str());
+            if !proper {
+                continue;
+            }
+            let found = find_word(text, &lower, word).map(|_| word.to_string());
+            for alias in found
+                .into_iter()
+                .chain(super::discovery::known_aliases(word, text))
+            {
+                if alias != name && !merged.contains(&alias) {
+                    merged.push(alias);
+                }
+            }
+        }
+    }
+    merged
+}
+
 /// Byte offset of `pattern` in `text` as a whole word. Short all-caps patterns ("US", "KRG")
 /// match case-sensitively; others ignore case (`lower` is `text` lowercased).
 pub fn find_word(text: &str, lower: &str, pattern: &str) -> Option<usize> {
@@ -183,6 +222,7 @@ pub struct ActorContext {
 pub fn actor_context(
     sentences: &[Sentence],
     mentions: &ActorMentions,
+    topic: &str,
     budget_chars: usize,
 ) -> ActorContext {
     let mentioning: Vec<usize> = sentences
@@ -206,10 +246,21 @@ pub fn actor_context(
         .filter(|i| !mentioning.contains(i))
         .collect();
     let candidates: Vec<usize> = if mentioned {
-        mentioning
+        // Within the budget, the actor's own words about the topic come first: mentions and
+        // attributed quotes that touch the topic, then the other mentions and quotes, then
+        // follow-ups (topic first).
+        let keys = topic_keys(topic);
+        let touches = |i: &usize| touches_topic(sentences[*i].text, &keys);
+        let direct: Vec<usize> = mentioning.into_iter().chain(quoted).collect();
+        let (direct_on_topic, direct_other): (Vec<usize>, Vec<usize>) =
+            direct.into_iter().partition(touches);
+        let (follow_on_topic, follow_other): (Vec<usize>, Vec<usize>) =
+            follow_ups.into_iter().partition(touches);
+        direct_on_topic
             .into_iter()
-            .chain(quoted)
-            .chain(follow_ups)
+            .chain(direct_other)
+            .chain(follow_on_topic)
+            .chain(follow_other)
             .collect()
     } else {
         (0..sentences.len()).collect()
@@ -236,6 +287,32 @@ pub fn actor_context(
         text,
         mentioned,
     }
+}
+
+/// Words of a topic too common to show that a sentence is about it.
+const TOPIC_STOP_WORDS: &[&str] = &[
+    "the", "a", "an", "of", "in", "on", "for", "to", "and", "or", "with", "about", "against",
+    "new", "plan", "plans", "proposed", "proposal", "policy", "policies", "law", "bill", "its",
+    "their", "his", "her", "north", "south", "east", "west", "northern", "southern",
+];
+
+/// Stems (first 5 letters) of the topic's content words: "independence referendum" matches
+/// "referendums" and "independent".
+fn topic_keys(topic: &str) -> Vec<String> {
+    topic
+        .split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|w| w.chars().count() >= 3 && !TOPIC_STOP_WORDS.contains(&w.as_str()))
+        .map(|w| w.chars().take(5).collect())
+        .collect()
+}
+
+fn touches_topic(sentence: &str, keys: &[String]) -> bool {
+    !keys.is_empty()
+        && sentence.split(|c: char| !c.is_alphanumeric()).any(|word| {
+            let word = word.to_lowercase();
+            keys.iter().any(|k| word.starts_with(k.as_str()))
+        })
 }
 
 /// Sentences a quote may span before its attribution.
@@ -289,17 +366,52 @@ mod tests {
     use super::*;
 
     #[test]
+    fn known_aliases_are_merged_and_reworded_names_fall_back_on_their_words() {
+        let text = "Ankara rejected it. He backed the central Iraqi government. Iraq agreed.";
+        let turkey = with_known_aliases("Turkey", &[], text);
+        assert!(turkey.contains(&"Ankara".to_string()), "{turkey:?}");
+        let iraq = with_known_aliases("Iraqi central government", &[], text);
+        assert!(iraq.contains(&"Iraqi".to_string()), "{iraq:?}");
+        let mentions = ActorMentions::new("Iraqi central government", &iraq);
+        assert!(mentions.occurs_in("He backed the central Iraqi government."));
+        // A name the text uses as it is gets no word-level fallback.
+        let krg = with_known_aliases(
+            "Kurdish Regional Government",
+            &[],
+            "The Kurdish Regional Government voted. Kurdish songs.",
+        );
+        assert!(!krg.contains(&"Kurdish".to_string()), "{krg:?}");
+    }
+
+    #[test]
+    fn sentences_on_the_topic_win_the_budget() {
+        let text = "Erdogan met Rouhani in Tehran. Erdogan praised the weather and the food. \
+                    Erdogan said the referendum was illegitimate.";
+        let sentences = split_sentences(text);
+        let mentions = ActorMentions::new("Erdogan", &[]);
+        let context = actor_context(&sentences, &mentions, "the independence referendum", 50);
+        assert_eq!(context.sentence_indices, [2], "{}", context.text);
+        let no_topic = actor_context(&sentences, &mentions, "", 50);
+        assert_eq!(no_topic.sentence_indices, [0]);
+    }
+
+    #[test]
     fn a_quote_spanning_sentences_belongs_to_its_speaker() {
         let text = "Talks went on. \"We reject it. It is a plot. We will act,\" said Rouhani. Others left. \u{201c}Fine. Good,\u{201d} Erdogan said.";
         let sentences = split_sentences(text);
-        let rouhani = actor_context(&sentences, &ActorMentions::new("Hassan Rouhani", &[]), 1000);
+        let rouhani = actor_context(
+            &sentences,
+            &ActorMentions::new("Hassan Rouhani", &[]),
+            "",
+            1000,
+        );
         assert!(
             rouhani.text.starts_with("\"We reject it."),
             "{}",
             rouhani.text
         );
         assert!(!rouhani.text.contains("Talks"), "{}", rouhani.text);
-        let erdogan = actor_context(&sentences, &ActorMentions::new("Erdogan", &[]), 1000);
+        let erdogan = actor_context(&sentences, &ActorMentions::new("Erdogan", &[]), "", 1000);
         assert!(
             erdogan.text.starts_with("\u{201c}Fine."),
             "{}",
@@ -334,6 +446,7 @@ mod tests {
         let context = actor_context(
             &sentences,
             &ActorMentions::new("Recep Tayyip Erdogan", &[]),
+            "the vote",
             10_000,
         );
         assert_eq!(context.sentence_indices, [0, 2, 3]);
@@ -345,11 +458,12 @@ mod tests {
         let small = actor_context(
             &sentences,
             &ActorMentions::new("Recep Tayyip Erdogan", &[]),
+            "",
             60,
         );
         assert_eq!(small.sentence_indices, [0]);
 
-        let absent = actor_context(&sentences, &ActorMentions::new("Israel", &[]), 60);
+        let absent = actor_context(&sentences, &ActorMentions::new("Israel", &[]), "", 60);
         assert!(!absent.mentioned);
         assert_eq!(absent.sentence_indices, [0]);
     }
