@@ -60,19 +60,10 @@ vast() {
 }
 
 seesaw() {
-  # Actor level: SEESAW train (real news, FAVOR/AGAINST), the project's own articles (which supply
-  # NONE) and SemEval-2016 train (without its 300 dev tweets); dev = SEESAW dev + the project's dev articles. This is the
-  # quickstart's default model. Scores on SEESAW dev, the project's dev and test articles.
-  "$stance" data import --format seesaw "$shared/seesaw/train.jsonl" -o "$data/seesaw_train.jsonl"
-  "$stance" data import --format seesaw "$shared/seesaw/dev.jsonl" -o "$data/seesaw_dev.jsonl"
-  "$stance" data import --format semeval2016 "$shared/semeval2016_task6/train.csv" -o "$data/semeval_train_full.jsonl"
-  "$stance" data split "$data/semeval_train_full.jsonl" --dev-size 300 --seed 13 \
-    --train-out "$data/semeval_train.jsonl" --dev-out "$data/semeval_dev.jsonl"
-  cat "$data/seesaw_dev.jsonl" datasets/articles/dev.jsonl > "$data/actors_dev.jsonl"
-  timed "actors-s$seed" "$stance" train --base "$base" --train "$data/seesaw_train.jsonl" \
-    --train datasets/articles/train.jsonl --train "$data/semeval_train.jsonl" \
-    --dev "$data/actors_dev.jsonl" -o "$models/actors-s$seed" --force \
-    --epochs 2 --batch-size 16 --lr 5e-5 --context-chars 700 --max-length 192 --seed "$seed"
+  # Actor level: the default model (scripts/train-default.sh: SEESAW + own articles + SemEval,
+  # then SEESAW + own articles), scored on SEESAW dev and the project's dev and test articles
+  # (test topics never occur in training).
+  timed "actors-s$seed" scripts/train-default.sh "$models/actors-s$seed" "$seed"
   for set in seesaw_dev:"$data/seesaw_dev.jsonl" articles_dev:datasets/articles/dev.jsonl \
              articles_test:datasets/articles/test.jsonl; do
     "$stance" eval -m "$models/actors-s$seed" "${set#*:}" --json "$results/actors-s$seed-${set%%:*}.json" \

@@ -246,9 +246,9 @@ pub fn actor_context(
         .filter(|i| !mentioning.contains(i))
         .collect();
     let candidates: Vec<usize> = if mentioned {
-        // Within the budget, the actor's own words about the topic come first: mentions and
-        // attributed quotes that touch the topic, then the other mentions and quotes, then
-        // follow-ups (topic first).
+        // Within the budget, what the actor says or does about the topic comes first (mentions,
+        // attributed quotes and pronoun follow-ups that touch the topic), then its other
+        // mentions and quotes, then other follow-ups.
         let keys = topic_keys(topic);
         let touches = |i: &usize| touches_topic(sentences[*i].text, &keys);
         let direct: Vec<usize> = mentioning.into_iter().chain(quoted).collect();
@@ -258,8 +258,8 @@ pub fn actor_context(
             follow_ups.into_iter().partition(touches);
         direct_on_topic
             .into_iter()
-            .chain(direct_other)
             .chain(follow_on_topic)
+            .chain(direct_other)
             .chain(follow_other)
             .collect()
     } else {
