@@ -5,14 +5,9 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn stance(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stance"))
-        .args(args)
-        .output()
-        .expect("stance runs")
-}
+use common::run_stance as stance;
 
 fn s(p: &Path) -> String {
     p.to_str().unwrap().to_string()

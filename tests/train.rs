@@ -4,7 +4,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use stance::train::{resume, train, Silent, StepRecord, TrainObserver, TrainSettings};
 
@@ -208,20 +207,7 @@ fn frozen_encoder_and_top_layers_leave_the_rest_untouched() {
     assert!(!changed("bert.encoder.layer.0.output.dense.weight"));
 }
 
-fn stance(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stance"))
-        .args(args)
-        .output()
-        .expect("stance runs")
-}
-
-fn clean_failure(output: &Output) -> String {
-    let err = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(!output.status.success(), "expected failure: {err}");
-    assert!(!err.contains("panicked"), "panic: {err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "not one line: {err}");
-    err
-}
+use common::{assert_clean_failure as clean_failure, run_stance as stance};
 
 #[test]
 fn cli_train_then_eval_with_table_and_json() {

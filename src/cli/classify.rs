@@ -2,7 +2,7 @@
 //! single text or a JSONL file of pairs.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use clap::Args;
@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use stance::data::jsonl::JsonlReader;
 use stance::model::{Classification, PairInput, StanceModel};
 
-use super::DEFAULT_MODEL;
+use super::{read_text, DEFAULT_MODEL};
 
 #[derive(Debug, Args)]
 pub struct ClassifyArgs {
@@ -67,24 +67,6 @@ struct Output<'a> {
     input_ids: Option<&'a [u32]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     token_type_ids: Option<&'a [u32]>,
-}
-
-fn read_text(path: &Path) -> anyhow::Result<String> {
-    let bytes = if path == Path::new("-") {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
-            .context("reading standard input")?;
-        bytes
-    } else {
-        std::fs::read(path).with_context(|| format!("reading {}", path.display()))?
-    };
-    String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: not UTF-8 (invalid byte at offset {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })
 }
 
 fn read_pairs(args: &ClassifyArgs) -> anyhow::Result<Vec<PairRecord>> {

@@ -1,6 +1,9 @@
 //! Argument parsing and dispatch; each subcommand lives in its own file and holds no logic
 //! beyond reading arguments and printing results.
 
+use std::path::Path;
+
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 mod calibrate;
@@ -54,4 +57,23 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Data(command) => data::run(command),
         Command::Model(command) => model::run(command),
     }
+}
+
+/// Reads a UTF-8 text file (`-` for standard input).
+fn read_text(path: &Path) -> anyhow::Result<String> {
+    let bytes = if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .context("reading standard input")?;
+        bytes
+    } else {
+        std::fs::read(path).with_context(|| format!("reading {}", path.display()))?
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: not UTF-8 (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
 }

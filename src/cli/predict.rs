@@ -2,7 +2,7 @@
 //! table for one article, JSONL for a corpus.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use clap::Args;
@@ -12,7 +12,7 @@ use stance::predict::{
     PredictOptions, Shard, Sink, StreamOptions,
 };
 
-use super::{progress, DEFAULT_MODEL};
+use super::{progress, read_text, DEFAULT_MODEL};
 
 #[derive(Debug, Args)]
 pub struct PredictArgs {
@@ -61,24 +61,6 @@ pub struct PredictArgs {
     /// No progress bar or summary.
     #[arg(long, short)]
     quiet: bool,
-}
-
-fn read_text(path: &Path) -> anyhow::Result<String> {
-    let bytes = if path == Path::new("-") {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
-            .context("reading standard input")?;
-        bytes
-    } else {
-        std::fs::read(path).with_context(|| format!("reading {}", path.display()))?
-    };
-    String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: not UTF-8 (invalid byte at offset {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })
 }
 
 pub fn run(args: PredictArgs) -> anyhow::Result<()> {

@@ -116,7 +116,20 @@ pub fn canonical_label(label: &str, labels: &[String], field: &str) -> Result<St
         })
 }
 
-fn required_text(value: Option<String>, field: &str) -> Result<String, String> {
+/// A record's `id`: a non-empty string or a number; `fallback` when absent or null.
+pub fn record_id(id: Option<serde_json::Value>, fallback: &str) -> Result<String, String> {
+    match id {
+        None | Some(serde_json::Value::Null) => Ok(fallback.to_string()),
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Ok(s),
+        Some(serde_json::Value::Number(n)) => Ok(n.to_string()),
+        Some(other) => Err(format!(
+            "field `id`: expected a string or number, found {other}"
+        )),
+    }
+}
+
+/// A required text field: present, not blank, at most [`MAX_TEXT_BYTES`].
+pub fn required_text(value: Option<String>, field: &str) -> Result<String, String> {
     let value = value.ok_or_else(|| format!("missing field `{field}`"))?;
     if value.trim().is_empty() {
         return Err(format!("field `{field}` is empty"));
@@ -134,16 +147,7 @@ fn required_text(value: Option<String>, field: &str) -> Result<String, String> {
 impl RawRecord {
     /// Validates the line against `labels`; `fallback_id` is used when the line has no `id`.
     pub fn validate(self, labels: &[String], fallback_id: &str) -> Result<Record, String> {
-        let id = match self.id {
-            None | Some(serde_json::Value::Null) => fallback_id.to_string(),
-            Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s,
-            Some(serde_json::Value::Number(n)) => n.to_string(),
-            Some(other) => {
-                return Err(format!(
-                    "field `id`: expected a string or number, found {other}"
-                ))
-            }
-        };
+        let id = record_id(self.id, fallback_id)?;
         let topic = required_text(self.topic, "topic")?;
         let text = required_text(self.text, "text")?;
         match (self.label, self.actors) {

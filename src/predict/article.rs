@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::data::schema::MAX_TEXT_BYTES;
+use crate::data::schema::{record_id, required_text};
 
 /// An actor named by the user.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -52,35 +52,12 @@ pub struct ArticleInput {
     pub actors: Vec<GivenActor>,
 }
 
-fn required(value: Option<String>, field: &str) -> Result<String, String> {
-    let value = value.ok_or_else(|| format!("missing field `{field}`"))?;
-    if value.trim().is_empty() {
-        return Err(format!("field `{field}` is empty"));
-    }
-    if value.len() > MAX_TEXT_BYTES {
-        return Err(format!(
-            "field `{field}` is {} bytes; the limit is {MAX_TEXT_BYTES} bytes (split the article)",
-            value.len()
-        ));
-    }
-    Ok(value)
-}
-
 impl RawArticle {
     /// Checks the line; `line` names it when it has no id.
     pub fn validate(self, line: usize) -> Result<ArticleInput, String> {
-        let id = match self.id {
-            None | Some(serde_json::Value::Null) => format!("line:{line}"),
-            Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s,
-            Some(serde_json::Value::Number(n)) => n.to_string(),
-            Some(other) => {
-                return Err(format!(
-                    "field `id`: expected a string or number, found {other}"
-                ))
-            }
-        };
-        let text = required(self.text, "text")?;
-        let topic = required(self.topic, "topic")?;
+        let id = record_id(self.id, &format!("line:{line}"))?;
+        let text = required_text(self.text, "text")?;
+        let topic = required_text(self.topic, "topic")?;
         let mut actors = Vec::new();
         for (index, value) in self.actors.unwrap_or_default().into_iter().enumerate() {
             let actor: RawGivenActor = serde_json::from_value(value).map_err(|_| {

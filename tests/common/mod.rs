@@ -206,3 +206,20 @@ pub fn max_abs_diff(a: &Tensor, b: &Tensor) -> f32 {
         .to_scalar::<f32>()
         .unwrap()
 }
+
+/// Runs the `stance` binary with `args`.
+pub fn run_stance(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_stance"))
+        .args(args)
+        .output()
+        .expect("stance runs")
+}
+
+/// Checks that a run failed cleanly: non-zero exit, no panic, one line on stderr; returns it.
+pub fn assert_clean_failure(output: &std::process::Output) -> String {
+    let err = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(!output.status.success(), "expected failure: {err}");
+    assert!(!err.contains("panicked"), "panic: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "not one line: {err}");
+    err
+}
