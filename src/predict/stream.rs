@@ -210,6 +210,53 @@ fn open_sink(sink: &Sink, options: &StreamOptions) -> Result<(Box<dyn Write>, Ha
     }
 }
 
+/// Input records read but not written yet: a chunk of articles and the error records of invalid
+/// lines among them (written after the chunk's articles).
+#[derive(Default)]
+struct Pending {
+    articles: Vec<ArticleInput>,
+    errors: Vec<String>,
+    /// Input records handled, including skipped ones, for the progress count.
+    records: usize,
+}
+
+/// Classifies pending chunks and appends their records to the output as whole lines.
+struct ChunkWriter<'a> {
+    model: &'a StanceModel,
+    options: &'a PredictOptions,
+    out: &'a mut Box<dyn Write>,
+    sink_name: &'a Path,
+    progress: &'a mut dyn FnMut(usize),
+}
+
+impl ChunkWriter<'_> {
+    fn write(&mut self, pending: &mut Pending, summary: &mut StreamSummary) -> Result<()> {
+        if pending.records == 0 {
+            return Ok(());
+        }
+        let predictions = predict_articles(self.model, &pending.articles, self.options)?;
+        let mut buffer = Vec::new();
+        for prediction in &predictions {
+            serde_json::to_writer(&mut buffer, prediction)
+                .map_err(|e| Error::InvalidInput(e.to_string()))?;
+            buffer.push(b'\n');
+            summary.articles += 1;
+            summary.actors += prediction.actors.len();
+        }
+        for record in pending.errors.drain(..) {
+            buffer.extend_from_slice(record.as_bytes());
+            buffer.push(b'\n');
+        }
+        let write_error = |e: std::io::Error| Error::io(self.sink_name, e);
+        self.out.write_all(&buffer).map_err(write_error)?;
+        self.out.flush().map_err(write_error)?;
+        (self.progress)(pending.records);
+        pending.records = 0;
+        pending.articles.clear();
+        Ok(())
+    }
+}
+
 /// Runs `model` over the articles of `input` (`-` for stdin), writing one JSON record per
 /// article to `sink`. `progress` is told how many input records were handled.
 pub fn predict_stream(
@@ -224,45 +271,22 @@ pub fn predict_stream(
         Sink::Stdout => PathBuf::from("-"),
         Sink::File(path) => path.clone(),
     };
-    let write_error = |e: std::io::Error| Error::io(&sink_name, e);
+    let mut writer = ChunkWriter {
+        model,
+        options: &options.predict,
+        out: &mut out,
+        sink_name: &sink_name,
+        progress,
+    };
     let mut summary = StreamSummary::default();
     let mut seen: HashSet<String> = HashSet::new();
-    let mut chunk: Vec<ArticleInput> = Vec::new();
-    // Error records of invalid lines, written in input order with the chunk they fall in.
-    let mut pending_errors: Vec<(usize, String)> = Vec::new();
-    let mut handled_in_chunk = 0;
-
-    let mut flush = |chunk: &mut Vec<ArticleInput>,
-                     errors: &mut Vec<(usize, String)>,
-                     handled: &mut usize,
-                     summary: &mut StreamSummary|
-     -> Result<()> {
-        let predictions = predict_articles(model, chunk, &options.predict)?;
-        let mut buffer = Vec::new();
-        for prediction in &predictions {
-            serde_json::to_writer(&mut buffer, prediction)
-                .map_err(|e| Error::InvalidInput(e.to_string()))?;
-            buffer.push(b'\n');
-            summary.articles += 1;
-            summary.actors += prediction.actors.len();
-        }
-        for (_, record) in errors.drain(..) {
-            buffer.extend_from_slice(record.as_bytes());
-            buffer.push(b'\n');
-        }
-        out.write_all(&buffer).map_err(write_error)?;
-        out.flush().map_err(write_error)?;
-        progress(*handled);
-        *handled = 0;
-        chunk.clear();
-        Ok(())
-    };
+    let mut pending = Pending::default();
 
     for (position, item) in JsonlReader::<serde_json::Value>::open(input)?.enumerate() {
         if options.shard.is_some_and(|s| !s.keeps(position)) {
             continue;
         }
-        handled_in_chunk += 1;
+        pending.records += 1;
         let parsed = item.and_then(|(line, value)| {
             let record_error = |message: String| Error::Record {
                 path: input.to_path_buf(),
@@ -284,7 +308,7 @@ pub fn predict_stream(
             Ok((_, article)) if done.contains(&article.id) => {
                 summary.already_done += 1;
             }
-            Ok((_, article)) => chunk.push(article),
+            Ok((_, article)) => pending.articles.push(article),
             Err(error @ Error::Record { .. }) if options.skip_invalid => {
                 let line = match &error {
                     Error::Record { line, .. } => *line,
@@ -294,39 +318,20 @@ pub fn predict_stream(
                 if !done.contains(&id) {
                     summary.invalid += 1;
                     let record = serde_json::json!({"id": id, "error": error.to_string()});
-                    pending_errors.push((line, record.to_string()));
+                    pending.errors.push(record.to_string());
                 }
             }
             Err(error) => {
                 // Keep what is complete: the articles before the bad line are written first.
-                if !chunk.is_empty() || !pending_errors.is_empty() {
-                    flush(
-                        &mut chunk,
-                        &mut pending_errors,
-                        &mut handled_in_chunk,
-                        &mut summary,
-                    )?;
-                }
+                writer.write(&mut pending, &mut summary)?;
                 return Err(error);
             }
         }
-        if chunk.len() >= options.chunk_articles.max(1) {
-            flush(
-                &mut chunk,
-                &mut pending_errors,
-                &mut handled_in_chunk,
-                &mut summary,
-            )?;
+        if pending.articles.len() >= options.chunk_articles.max(1) {
+            writer.write(&mut pending, &mut summary)?;
         }
     }
-    if !chunk.is_empty() || !pending_errors.is_empty() || handled_in_chunk > 0 {
-        flush(
-            &mut chunk,
-            &mut pending_errors,
-            &mut handled_in_chunk,
-            &mut summary,
-        )?;
-    }
+    writer.write(&mut pending, &mut summary)?;
     Ok(summary)
 }
 
