@@ -302,18 +302,14 @@ pub fn predict_stream(
                     article.id
                 )));
             }
-            Ok((line, article))
+            Ok(article)
         });
         match parsed {
-            Ok((_, article)) if done.contains(&article.id) => {
+            Ok(article) if done.contains(&article.id) => {
                 summary.already_done += 1;
             }
-            Ok((_, article)) => pending.articles.push(article),
-            Err(error @ Error::Record { .. }) if options.skip_invalid => {
-                let line = match &error {
-                    Error::Record { line, .. } => *line,
-                    _ => 0,
-                };
+            Ok(article) => pending.articles.push(article),
+            Err(error @ Error::Record { line, .. }) if options.skip_invalid => {
                 let id = format!("line:{line}");
                 if !done.contains(&id) {
                     summary.invalid += 1;

@@ -11,10 +11,8 @@
 mod csv_table;
 mod seesaw;
 
-use std::io::Write;
 use std::path::Path;
 
-use crate::data::schema::Example;
 use crate::error::{Error, Result};
 use crate::model::folder::write_atomically;
 
@@ -63,9 +61,9 @@ pub fn import(
     let mut summary = ImportSummary::default();
     let mut excluded_count = 0;
     let mut buffer = Vec::new();
-    // Records are written from their structs, so fields keep the schema's order.
-    let mut emit = |record: &dyn erased::Record, labels: &[&str]| -> Result<()> {
-        record.write(&mut buffer)?;
+    // Records are serialised from their structs, so fields keep the schema's order.
+    let mut emit = |line: serde_json::Result<Vec<u8>>, labels: &[&str]| -> Result<()> {
+        buffer.extend(line.map_err(|e| Error::InvalidInput(e.to_string()))?);
         buffer.push(b'\n');
         summary.records += 1;
         for label in labels {
@@ -81,7 +79,7 @@ pub fn import(
                     continue;
                 }
                 let labels: Vec<&str> = article.actors.iter().map(|a| a.stance.as_str()).collect();
-                emit(&article, &labels)?;
+                emit(serde_json::to_vec(&article), &labels)?;
             }
         }
         _ => {
@@ -90,7 +88,7 @@ pub fn import(
                     excluded_count += 1;
                     continue;
                 }
-                emit(&example, &[example.label.as_str()])?;
+                emit(serde_json::to_vec(&example), &[example.label.as_str()])?;
             }
         }
     }
@@ -101,29 +99,4 @@ pub fn import(
     summary.excluded = excluded_count;
     summary.labels.sort();
     Ok(summary)
-}
-
-mod erased {
-    use crate::error::{Error, Result};
-
-    /// A record that can be written as one JSON line.
-    pub trait Record {
-        fn write(&self, buffer: &mut Vec<u8>) -> Result<()>;
-    }
-
-    impl<T: serde::Serialize> Record for T {
-        fn write(&self, buffer: &mut Vec<u8>) -> Result<()> {
-            serde_json::to_writer(&mut *buffer, self)
-                .map_err(|e| Error::InvalidInput(e.to_string()))
-        }
-    }
-}
-
-/// Writes examples as JSONL to `out`.
-pub fn write_examples(examples: &[Example], mut out: impl Write) -> std::io::Result<()> {
-    for example in examples {
-        serde_json::to_writer(&mut out, example)?;
-        out.write_all(b"\n")?;
-    }
-    Ok(())
 }
