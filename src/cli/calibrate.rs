@@ -23,11 +23,7 @@ pub struct CalibrateArgs {
 pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
     let mut model = StanceModel::from_dir(&args.model)
         .with_context(|| format!("loading model {}", args.model.display()))?;
-    let options = LoadOptions {
-        labels: model.labels().to_vec(),
-        skip_invalid: false,
-        context_chars: model.inputs().settings().context_chars,
-    };
+    let options = LoadOptions::for_model(&model, false);
     let loaded = load_examples(&args.data, &options)?;
     if loaded.examples.is_empty() {
         anyhow::bail!("{}: no labelled examples", args.data.display());

@@ -9,6 +9,7 @@ use clap::Args;
 use serde::{Deserialize, Serialize};
 use stance::data::jsonl::JsonlReader;
 use stance::model::{Classification, PairInput, StanceModel};
+use stance::text::context::mark_actor_mentions;
 
 use super::{read_text, DEFAULT_MODEL};
 
@@ -103,12 +104,21 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
     let records = read_pairs(&args)?;
     let model =
         StanceModel::load(&args.model).with_context(|| format!("loading model {}", args.model))?;
+    let mark = model.inputs().settings().mark_actor;
+    let contexts: Vec<String> = records
+        .iter()
+        .map(|r| match (&r.actor, mark) {
+            (Some(actor), true) => mark_actor_mentions(actor, &r.text),
+            _ => r.text.clone(),
+        })
+        .collect();
     let pairs: Vec<PairInput> = records
         .iter()
-        .map(|r| PairInput {
+        .zip(&contexts)
+        .map(|(r, context)| PairInput {
             topic: &r.topic,
             actor: r.actor.as_deref(),
-            context: &r.text,
+            context,
         })
         .collect();
     let results = model.classify(&pairs, args.batch_size)?;

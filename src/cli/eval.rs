@@ -43,13 +43,10 @@ pub struct EvalArgs {
 pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     let model =
         StanceModel::load(&args.model).with_context(|| format!("loading model {}", args.model))?;
-    let options = LoadOptions {
-        labels: model.labels().to_vec(),
-        skip_invalid: args.skip_invalid,
-        context_chars: args
-            .context_chars
-            .unwrap_or(model.inputs().settings().context_chars),
-    };
+    let mut options = LoadOptions::for_model(&model, args.skip_invalid);
+    if let Some(chars) = args.context_chars {
+        options.context_chars = chars;
+    }
     let loaded = load_examples(&args.data, &options)?;
     if loaded.skipped > 0 {
         eprintln!(

@@ -102,6 +102,7 @@ fn init(args: InitArgs) -> anyhow::Result<()> {
     let base = hub::resolve(&args.base)?;
     let spec = ClassifierSpec {
         context_chars: None,
+        mark_actor: None,
         labels: Some(args.labels.iter().map(|l| l.trim().to_string()).collect()),
         pooling: Some(match args.pooling {
             PoolingArg::Cls => Pooling::Cls,

@@ -94,6 +94,10 @@ pub struct TrainArgs {
     /// Characters of an actor's context when article-level records are expanded.
     #[arg(long, default_value_t = 1200)]
     context_chars: usize,
+    /// Wrap the actor's mentions in its context in marks (« Erdogan »); default: on for a base
+    /// encoder, the base model's choice for a stance model.
+    #[arg(long, value_name = "BOOL")]
+    mark_actor: Option<bool>,
     /// Save a checkpoint every N steps (0: only at epoch ends).
     #[arg(long, default_value_t = 200)]
     checkpoint_every: usize,
@@ -221,6 +225,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         settings.seed = args.seed;
         settings.max_length = args.max_length;
         settings.context_chars = args.context_chars;
+        settings.mark_actor = args.mark_actor;
         settings.checkpoint_every = args.checkpoint_every;
         settings.max_steps = args.max_steps;
         settings.log_every = args.log_every;

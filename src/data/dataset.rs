@@ -7,7 +7,9 @@ use std::path::Path;
 use super::jsonl::JsonlReader;
 use super::schema::{Article, Example, RawRecord, Record};
 use crate::error::{Error, Result};
-use crate::text::context::{actor_context, with_known_aliases, ActorMentions};
+use crate::text::context::{
+    actor_context, mark_actor_mentions, with_known_aliases, ActorMentions,
+};
 use crate::text::sentences::split_sentences;
 
 /// How to read labelled files.
@@ -19,6 +21,24 @@ pub struct LoadOptions {
     pub skip_invalid: bool,
     /// Budget of an actor's context, in characters.
     pub context_chars: usize,
+    /// Mark the actor's mentions in its context (the model's
+    /// [`crate::model::config::StanceSettings::mark_actor`]); applies to example-level records
+    /// with an `actor` too.
+    pub mark_actor: bool,
+}
+
+impl LoadOptions {
+    /// Options that expand articles the way `model` reads them (its labels, context budget and
+    /// actor marks).
+    pub fn for_model(model: &crate::model::StanceModel, skip_invalid: bool) -> Self {
+        let settings = model.inputs().settings();
+        LoadOptions {
+            labels: model.labels().to_vec(),
+            skip_invalid,
+            context_chars: settings.context_chars,
+            mark_actor: settings.mark_actor,
+        }
+    }
 }
 
 /// The examples of one file.
@@ -52,10 +72,15 @@ pub fn load_examples(path: &Path, options: &LoadOptions) -> Result<Loaded> {
                 .map_err(record_error)
         });
         match result {
-            Ok(Record::Example(example)) => loaded.examples.push(example),
+            Ok(Record::Example(mut example)) => {
+                if let (true, Some(actor)) = (options.mark_actor, &example.actor) {
+                    example.text = mark_actor_mentions(actor, &example.text);
+                }
+                loaded.examples.push(example)
+            }
             Ok(Record::Article(article)) => loaded
                 .examples
-                .extend(article_examples(&article, options.context_chars)),
+                .extend(article_examples(&article, options.context_chars, options.mark_actor)),
             Err(error @ Error::Record { .. }) if options.skip_invalid => {
                 loaded.skipped += 1;
                 loaded.first_skipped.get_or_insert(error.to_string());
@@ -67,7 +92,7 @@ pub fn load_examples(path: &Path, options: &LoadOptions) -> Result<Loaded> {
 }
 
 /// One example per actor of `article`, with the actor's context as text.
-pub fn article_examples(article: &Article, context_chars: usize) -> Vec<Example> {
+pub fn article_examples(article: &Article, context_chars: usize, mark_actor: bool) -> Vec<Example> {
     let sentences = split_sentences(&article.text);
     article
         .actors
@@ -80,7 +105,7 @@ pub fn article_examples(article: &Article, context_chars: usize) -> Vec<Example>
             Example {
                 id: format!("{}#{index}", article.id),
                 topic: article.topic.clone(),
-                text: context.text,
+                text: context.model_text(&sentences, &mentions, mark_actor),
                 actor: Some(actor.name.clone()),
                 label: actor.stance.clone(),
             }
@@ -101,6 +126,7 @@ mod tests {
                 .collect(),
             skip_invalid,
             context_chars: 1000,
+            mark_actor: false,
         }
     }
 

@@ -65,6 +65,11 @@ pub struct StanceSettings {
     /// calibrated; 1 leaves the logits as they are.
     #[serde(default = "default_temperature")]
     pub temperature: f64,
+    /// Whether the actor's mentions in its context are wrapped in marks (`« Erdogan »`), so the
+    /// model knows whose stance is asked when a sentence names several actors. New models mark;
+    /// a config written before this setting existed did not.
+    #[serde(default)]
+    pub mark_actor: bool,
 }
 
 fn default_context_chars() -> usize {
@@ -91,6 +96,7 @@ impl Default for StanceSettings {
             first_segment_template: default_first_segment_template(),
             context_chars: default_context_chars(),
             temperature: default_temperature(),
+            mark_actor: true,
         }
     }
 }

@@ -34,6 +34,8 @@ pub struct ClassifierSpec {
     pub first_segment_template: Option<String>,
     /// Characters of an actor's context (see [`StanceSettings::context_chars`]).
     pub context_chars: Option<usize>,
+    /// Whether actor mentions are marked (see [`StanceSettings::mark_actor`]).
+    pub mark_actor: Option<bool>,
 }
 
 /// Where the parameters live: plain tensors for inference; variables (and frozen tensors) for
@@ -169,6 +171,7 @@ impl StanceModel {
             context_chars: spec.context_chars.unwrap_or(base.context_chars),
             // Training changes the logits' scale: calibration must be fitted again.
             temperature: 1.0,
+            mark_actor: spec.mark_actor.unwrap_or(base.mark_actor),
         };
         config.make_classifier(&labels, settings);
         config.validate(&files.config)?;

@@ -108,25 +108,30 @@ pub fn predict_articles(
     articles: &[ArticleInput],
     options: &PredictOptions,
 ) -> Result<Vec<ArticlePrediction>> {
-    let budget = model.inputs().settings().context_chars;
-    // (article index, actor, context) for every actor of every article.
+    let settings = model.inputs().settings();
+    let (budget, mark_actor) = (settings.context_chars, settings.mark_actor);
+    // (article index, actor, context) for every actor of every article, and the context as the
+    // model reads it.
     let mut jobs: Vec<(usize, Resolved, ActorContext)> = Vec::new();
+    let mut model_texts: Vec<String> = Vec::new();
     let mut sentence_texts: Vec<Vec<String>> = Vec::with_capacity(articles.len());
     for (index, article) in articles.iter().enumerate() {
         let sentences = split_sentences(&article.text);
         for actor in resolve_actors(article, options) {
             let mentions = ActorMentions::new(&actor.name, &actor.aliases);
             let context = actor_context(&sentences, &mentions, &article.topic, budget);
+            model_texts.push(context.model_text(&sentences, &mentions, mark_actor));
             jobs.push((index, actor, context));
         }
         sentence_texts.push(sentences.iter().map(|s| s.text.to_string()).collect());
     }
     let pairs: Vec<PairInput> = jobs
         .iter()
-        .map(|(index, actor, context)| PairInput {
+        .zip(&model_texts)
+        .map(|((index, actor, _), context)| PairInput {
             topic: &articles[*index].topic,
             actor: Some(&actor.name),
-            context: &context.text,
+            context,
         })
         .collect();
     let results = model.classify(&pairs, options.batch_size)?;

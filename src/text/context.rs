@@ -167,6 +167,75 @@ pub fn with_known_aliases(name: &str, aliases: &[String], text: &str) -> Vec<Str
     merged
 }
 
+/// Opening and closing marks put around an actor's mentions in its context when the model marks
+/// actors ([`crate::model::config::StanceSettings::mark_actor`]): the encoder then sees which
+/// name in a sentence the question is about. Guillemets are single WordPiece tokens that plain
+/// news text rarely uses.
+pub const ACTOR_MARKS: (&str, &str) = ("«", "»");
+
+impl ActorMentions {
+    /// Byte ranges of every mention in `text`, longest pattern first, without overlaps, in order.
+    pub fn spans(&self, text: &str) -> Vec<(usize, usize)> {
+        let lower = text.to_lowercase();
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        for pattern in self.patterns() {
+            let mut from = 0;
+            while from < text.len() {
+                let Some(at) = find_word(&text[from..], &lower_tail(&lower, text, from), pattern)
+                else {
+                    break;
+                };
+                let start = from + at;
+                let end = start + pattern.len();
+                if !spans.iter().any(|&(s, e)| start < e && s < end) && text.is_char_boundary(end) {
+                    spans.push((start, end));
+                }
+                from = end;
+                while from < text.len() && !text.is_char_boundary(from) {
+                    from += 1;
+                }
+            }
+        }
+        spans.sort_unstable();
+        spans
+    }
+
+    /// `text` with every mention wrapped in [`ACTOR_MARKS`].
+    pub fn mark(&self, text: &str) -> String {
+        let (open, close) = ACTOR_MARKS;
+        let mut marked = String::with_capacity(text.len() + 16);
+        let mut last = 0;
+        for (start, end) in self.spans(text) {
+            marked.push_str(&text[last..start]);
+            marked.push_str(open);
+            marked.push(' ');
+            marked.push_str(&text[start..end]);
+            marked.push(' ');
+            marked.push_str(close);
+            last = end;
+        }
+        marked.push_str(&text[last..]);
+        marked
+    }
+}
+
+/// `text` with the mentions of `actor` (by name and the aliases the gazetteer knows) marked: the
+/// context of an example-level record, read the way article contexts are.
+pub fn mark_actor_mentions(actor: &str, text: &str) -> String {
+    let aliases = with_known_aliases(actor, &[], text);
+    ActorMentions::new(actor, &aliases).mark(text)
+}
+
+/// The lowercased text from byte `from` on, or the original text when lowercasing changed byte
+/// offsets (then [`find_word`] falls back on exact case anyway).
+fn lower_tail(lower: &str, text: &str, from: usize) -> String {
+    if lower.len() == text.len() && lower.is_char_boundary(from) {
+        lower[from..].to_string()
+    } else {
+        text[from..].to_string()
+    }
+}
+
 /// Byte offset of `pattern` in `text` as a whole word. Short all-caps patterns ("US", "KRG")
 /// match case-sensitively; others ignore case (`lower` is `text` lowercased).
 pub fn find_word(text: &str, lower: &str, pattern: &str) -> Option<usize> {
@@ -214,6 +283,26 @@ pub struct ActorContext {
     pub text: String,
     /// Whether any sentence mentions the actor (otherwise the context is the article's lead).
     pub mentioned: bool,
+}
+
+impl ActorContext {
+    /// The context as the model reads it: with the actor's mentions marked when `mark_actor`
+    /// (see [`ACTOR_MARKS`]), as chosen otherwise.
+    pub fn model_text(
+        &self,
+        sentences: &[Sentence],
+        mentions: &ActorMentions,
+        mark_actor: bool,
+    ) -> String {
+        if !mark_actor {
+            return self.text.clone();
+        }
+        self.sentence_indices
+            .iter()
+            .map(|&i| mentions.mark(sentences[i].text))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
 /// Chooses the context of the actor described by `mentions`: sentences that mention it first,
@@ -419,6 +508,26 @@ mod tests {
         );
     }
     use crate::text::sentences::split_sentences;
+
+    #[test]
+    fn marks_wrap_every_mention_once_longest_first() {
+        let erdogan = ActorMentions::new("Recep Tayyip Erdogan", &["Ankara".to_string()]);
+        assert_eq!(
+            erdogan.mark("Recep Tayyip Erdogan met Rouhani; Erdogan said Ankara's view is firm."),
+            "« Recep Tayyip Erdogan » met Rouhani; « Erdogan » said « Ankara »'s view is firm."
+        );
+        assert_eq!(erdogan.mark("No mention here."), "No mention here.");
+        let krg = ActorMentions::new("Kurdish Regional Government (KRG)", &[]);
+        assert_eq!(
+            krg.mark("the KRG-controlled land, said the Kurdish Regional Government (KRG)."),
+            "the « KRG »-controlled land, said the « Kurdish Regional Government (KRG) »."
+        );
+        // Non-ASCII text before a mention keeps byte offsets right.
+        assert_eq!(
+            mark_actor_mentions("Iran", "Über Tehran, Iran’s view"),
+            "Über « Tehran », « Iran »’s view"
+        );
+    }
 
     #[test]
     fn derived_patterns_cover_surnames_and_acronyms() {

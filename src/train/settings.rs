@@ -62,6 +62,10 @@ pub struct TrainSettings {
     pub max_length: Option<usize>,
     /// Characters of an actor's context when article-level records are expanded.
     pub context_chars: usize,
+    /// Mark the actor's mentions in its context; `None` keeps the base model's choice (a base
+    /// encoder gets marks).
+    #[serde(default)]
+    pub mark_actor: Option<bool>,
     /// Save a checkpoint every N optimizer steps (0: only at the end of each epoch).
     pub checkpoint_every: usize,
     /// Stop after this many optimizer steps in total (for quick trials).
@@ -95,6 +99,7 @@ impl TrainSettings {
             seed: 42,
             max_length: None,
             context_chars: 1200,
+            mark_actor: None,
             checkpoint_every: 200,
             max_steps: None,
             log_every: 10,

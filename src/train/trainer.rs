@@ -149,11 +149,7 @@ fn load_data(
     notes: &mut Vec<String>,
 ) -> Result<Data> {
     let labels = model.labels().to_vec();
-    let options = LoadOptions {
-        labels: labels.clone(),
-        skip_invalid,
-        context_chars: model.inputs().settings().context_chars,
-    };
+    let options = LoadOptions::for_model(model, skip_invalid);
     let mut examples = Vec::new();
     for path in paths {
         let loaded = load_examples(path, &options)?;
@@ -221,6 +217,7 @@ fn classifier_spec(settings: &TrainSettings) -> ClassifierSpec {
         labels: settings.labels.clone(),
         max_length: settings.max_length,
         context_chars: Some(settings.context_chars),
+        mark_actor: settings.mark_actor,
         ..Default::default()
     }
 }
