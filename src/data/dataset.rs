@@ -7,9 +7,7 @@ use std::path::Path;
 use super::jsonl::JsonlReader;
 use super::schema::{Article, Example, RawRecord, Record};
 use crate::error::{Error, Result};
-use crate::text::context::{
-    actor_context, mark_actor_mentions, with_known_aliases, ActorMentions,
-};
+use crate::text::context::{actor_context, mark_actor_mentions, with_known_aliases, ActorMentions};
 use crate::text::sentences::split_sentences;
 
 /// How to read labelled files.
@@ -78,9 +76,11 @@ pub fn load_examples(path: &Path, options: &LoadOptions) -> Result<Loaded> {
                 }
                 loaded.examples.push(example)
             }
-            Ok(Record::Article(article)) => loaded
-                .examples
-                .extend(article_examples(&article, options.context_chars, options.mark_actor)),
+            Ok(Record::Article(article)) => loaded.examples.extend(article_examples(
+                &article,
+                options.context_chars,
+                options.mark_actor,
+            )),
             Err(error @ Error::Record { .. }) if options.skip_invalid => {
                 loaded.skipped += 1;
                 loaded.first_skipped.get_or_insert(error.to_string());

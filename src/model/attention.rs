@@ -3,8 +3,11 @@
 use candle_core::{Result, Tensor, D};
 use candle_nn::{Linear, Module, VarBuilder};
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use super::config::BertConfig;
 use super::dropout::{Dropout, DropoutRng};
+use super::fused_attention::FusedAttention;
 use super::layer_norm::LayerNorm;
 
 /// Softmax over the last dimension that candle can differentiate when it has to.
@@ -30,6 +33,38 @@ pub fn attention_bias(attention_mask: &Tensor) -> Result<Tensor> {
     // The most negative finite value, as transformers does: exp() of it is exactly 0.
     let bias = ((mask.ones_like()? - mask)? * f32::MIN as f64)?;
     bias.unsqueeze(1)?.unsqueeze(1)
+}
+
+/// Whether inference may use the fused kernels ([`FusedAttention`]); on by default. Tests and
+/// benchmarks turn it off to compare with the op-by-op path.
+static FUSED_KERNELS: AtomicBool = AtomicBool::new(true);
+
+/// Whether the fused inference kernels are on (see [`set_fused_kernels`]).
+pub fn fused_kernels() -> bool {
+    FUSED_KERNELS.load(Ordering::Relaxed)
+}
+
+/// Turns the fused inference kernels on or off for the whole process.
+pub fn set_fused_kernels(enabled: bool) {
+    FUSED_KERNELS.store(enabled, Ordering::Relaxed);
+}
+
+/// The attention mask in the forms the two attention paths read: the additive bias for the
+/// differentiable path, the raw 0/1 mask for the fused kernel.
+#[derive(Debug, Clone)]
+pub struct AttentionMask {
+    bias: Tensor,
+    mask: Tensor,
+}
+
+impl AttentionMask {
+    /// From a `(batch, seq)` mask of 1 (token) and 0 (padding).
+    pub fn new(attention_mask: &Tensor) -> Result<Self> {
+        Ok(AttentionMask {
+            bias: attention_bias(attention_mask)?,
+            mask: attention_mask.clone(),
+        })
+    }
 }
 
 /// Scaled dot-product self-attention with `num_attention_heads` heads.
@@ -65,20 +100,27 @@ impl SelfAttention {
             .contiguous()
     }
 
-    /// Attends over `hidden` `(batch, seq, hidden)` with the additive `bias` from
-    /// [`attention_bias`].
+    /// Attends over `hidden` `(batch, seq, hidden)` under `mask`. Dropout is active when `rng`
+    /// is given.
     pub fn forward(
         &self,
         hidden: &Tensor,
-        bias: &Tensor,
+        mask: &AttentionMask,
         rng: Option<&mut DropoutRng>,
     ) -> Result<Tensor> {
         let (batch, seq, width) = hidden.dims3()?;
-        let query = self.split_heads(&self.query.forward(hidden)?)?;
-        let key = self.split_heads(&self.key.forward(hidden)?)?;
-        let value = self.split_heads(&self.value.forward(hidden)?)?;
+        let query = self.query.forward(hidden)?;
+        let key = self.key.forward(hidden)?;
+        let value = self.value.forward(hidden)?;
+        let needs_grad = query.track_op() || key.track_op() || value.track_op();
+        if rng.is_none() && !needs_grad && fused_kernels() {
+            return FusedAttention::forward(&query, &key, &value, &mask.mask, self.num_heads);
+        }
+        let query = self.split_heads(&query)?;
+        let key = self.split_heads(&key)?;
+        let value = self.split_heads(&value)?;
         let scale = 1.0 / (self.head_dim as f64).sqrt();
-        let scores = (query.matmul(&key.t()?)? * scale)?.broadcast_add(bias)?;
+        let scores = (query.matmul(&key.t()?)? * scale)?.broadcast_add(&mask.bias)?;
         let probs = self.dropout.forward(&softmax_last_dim(&scores)?, rng)?;
         probs
             .matmul(&value)?

@@ -4,7 +4,7 @@
 use candle_core::{Result, Tensor};
 use candle_nn::VarBuilder;
 
-use super::attention::attention_bias;
+use super::attention::AttentionMask;
 use super::config::BertConfig;
 use super::dropout::DropoutRng;
 use super::embeddings::Embeddings;
@@ -45,12 +45,12 @@ impl BertEncoder {
         input: &EncoderInput,
         mut rng: Option<&mut DropoutRng>,
     ) -> Result<Tensor> {
-        let bias = attention_bias(&input.attention_mask)?;
+        let mask = AttentionMask::new(&input.attention_mask)?;
         let mut hidden =
             self.embeddings
                 .forward(&input.input_ids, &input.token_type_ids, rng.as_deref_mut())?;
         for layer in &self.layers {
-            hidden = layer.forward(&hidden, &bias, rng.as_deref_mut())?;
+            hidden = layer.forward(&hidden, &mask, rng.as_deref_mut())?;
         }
         Ok(hidden)
     }

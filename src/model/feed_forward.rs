@@ -1,6 +1,9 @@
 //! The position-wise feed-forward block (`intermediate.*`, `output.*`).
 
-use candle_core::{Result, Tensor};
+use candle_core::{CpuStorage, CustomOp1, Layout, Result, Shape, Tensor};
+use rayon::prelude::*;
+
+use super::attention::fused_kernels;
 use candle_nn::{Linear, Module, VarBuilder};
 
 use super::config::{BertConfig, HiddenAct};
@@ -46,11 +49,35 @@ impl FeedForward {
     pub fn forward(&self, hidden: &Tensor, rng: Option<&mut DropoutRng>) -> Result<Tensor> {
         let inner = self.intermediate.forward(hidden)?;
         let inner = match self.activation {
+            HiddenAct::Gelu if !inner.track_op() && fused_kernels() => {
+                inner.apply_op1_no_bwd(&FastGelu)?
+            }
             HiddenAct::Gelu => inner.gelu_erf()?,
             HiddenAct::GeluNew => inner.gelu()?,
             HiddenAct::Relu => inner.relu()?,
         };
         let projected = self.dropout.forward(&self.output.forward(&inner)?, rng)?;
         self.layer_norm.forward(&(projected + hidden)?)
+    }
+}
+
+/// GELU (erf form) for inference with [`super::fast_math::gelu_in_place`]: vectorised, over both
+/// cores, no backward.
+struct FastGelu;
+
+impl CustomOp1 for FastGelu {
+    fn name(&self) -> &'static str {
+        "fast-gelu"
+    }
+
+    fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
+        let Some((start, end)) = layout.contiguous_offsets() else {
+            candle_core::bail!("fast gelu: input must be contiguous")
+        };
+        let mut out = storage.as_slice::<f32>()?[start..end].to_vec();
+        // Chunks big enough to amortise scheduling, small enough to split over the cores.
+        out.par_chunks_mut(1 << 14)
+            .for_each(super::fast_math::gelu_in_place);
+        Ok((CpuStorage::F32(out), layout.shape().clone()))
     }
 }

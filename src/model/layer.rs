@@ -3,7 +3,7 @@
 use candle_core::{Result, Tensor};
 use candle_nn::VarBuilder;
 
-use super::attention::{SelfAttention, SelfOutput};
+use super::attention::{AttentionMask, SelfAttention, SelfOutput};
 use super::config::BertConfig;
 use super::dropout::DropoutRng;
 use super::feed_forward::FeedForward;
@@ -26,14 +26,14 @@ impl BertLayer {
         })
     }
 
-    /// Transforms `(batch, seq, hidden)` given the attention `bias`.
+    /// Transforms `(batch, seq, hidden)` under the attention `mask`.
     pub fn forward(
         &self,
         hidden: &Tensor,
-        bias: &Tensor,
+        mask: &AttentionMask,
         mut rng: Option<&mut DropoutRng>,
     ) -> Result<Tensor> {
-        let attended = self.attention.forward(hidden, bias, rng.as_deref_mut())?;
+        let attended = self.attention.forward(hidden, mask, rng.as_deref_mut())?;
         let hidden = self
             .attention_output
             .forward(&attended, hidden, rng.as_deref_mut())?;
