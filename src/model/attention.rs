@@ -112,9 +112,16 @@ impl SelfAttention {
         let query = self.query.forward(hidden)?;
         let key = self.key.forward(hidden)?;
         let value = self.value.forward(hidden)?;
-        let needs_grad = query.track_op() || key.track_op() || value.track_op();
-        if rng.is_none() && !needs_grad && fused_kernels() {
-            return FusedAttention::forward(&query, &key, &value, &mask.mask, self.num_heads);
+        if fused_kernels() {
+            let dropout = rng.map(|rng| (self.dropout.probability(), rng.next_seed()));
+            return FusedAttention::forward(
+                &query,
+                &key,
+                &value,
+                &mask.mask,
+                self.num_heads,
+                dropout,
+            );
         }
         let query = self.split_heads(&query)?;
         let key = self.split_heads(&key)?;

@@ -21,6 +21,12 @@ impl DropoutRng {
         }
     }
 
+    /// A fresh seed for a kernel that draws its own masks (see
+    /// [`super::fused_attention::FusedAttention`]).
+    pub fn next_seed(&mut self) -> u64 {
+        self.rng.random()
+    }
+
     /// A mask of `shape` holding 0 with probability `p` and `1 / (1 - p)` otherwise.
     pub fn mask(&mut self, shape: &Shape, p: f32, device: &Device) -> Result<Tensor> {
         let keep_scale = 1.0 / (1.0 - p);
@@ -49,6 +55,11 @@ impl Dropout {
     /// Dropout with probability `p` (0 disables it).
     pub fn new(p: f64) -> Self {
         Dropout { p: p as f32 }
+    }
+
+    /// The probability of dropping an activation.
+    pub fn probability(&self) -> f32 {
+        self.p
     }
 
     /// Applies dropout when a random source is given (training), and is the identity otherwise.

@@ -53,6 +53,17 @@ fn gelu_one(x: f32) -> f32 {
     0.5 * x * (1.0 + erf(x * std::f32::consts::FRAC_1_SQRT_2))
 }
 
+/// `grad · GELU'(x)` with `GELU'(x) = Φ(x) + x·φ(x)` (normal CDF and density).
+#[inline(always)]
+fn gelu_backward_loop(xs: &[f32], grads: &mut [f32]) {
+    const INV_SQRT_2PI: f32 = 0.398_942_3;
+    for (g, &x) in grads.iter_mut().zip(xs) {
+        let cdf = 0.5 * (1.0 + erf(x * std::f32::consts::FRAC_1_SQRT_2));
+        let density = INV_SQRT_2PI * exp(-0.5 * x * x);
+        *g *= cdf + x * density;
+    }
+}
+
 #[inline(always)]
 fn gelu_loop(xs: &mut [f32]) {
     for x in xs {
@@ -112,6 +123,7 @@ macro_rules! dispatch {
 }
 
 dispatch!(gelu_in_place(xs: &mut [f32]) => gelu_loop);
+dispatch!(gelu_backward_in_place(xs: &[f32], grads: &mut [f32]) => gelu_backward_loop);
 dispatch!(masked_softmax(row: &mut [f32], mask: &[u8]) => masked_softmax_loop);
 
 #[cfg(test)]
@@ -149,6 +161,36 @@ mod tests {
             .map(|(a, b)| (a - b).abs())
             .fold(0f32, f32::max);
         assert!(worst < 5e-6, "worst absolute error {worst}");
+    }
+
+    #[test]
+    fn gelu_backward_matches_finite_differences() {
+        let xs: Vec<f32> = (-60..=60).map(|i| i as f32 / 10.0).collect();
+        let mut grads = vec![1f32; xs.len()];
+        gelu_backward_in_place(&xs, &mut grads);
+        let gelu = |x: f64| 0.5 * x * (1.0 + erf_f64(x / std::f64::consts::SQRT_2));
+        for (&x, &g) in xs.iter().zip(&grads) {
+            let h = 1e-4;
+            let numeric = (gelu(x as f64 + h) - gelu(x as f64 - h)) / (2.0 * h);
+            assert!((g as f64 - numeric).abs() < 2e-5, "x={x}: {g} vs {numeric}");
+        }
+    }
+
+    /// erf in f64 from its Taylor series (converges fast for |x| ≤ 6 at this precision).
+    fn erf_f64(x: f64) -> f64 {
+        if x.abs() > 5.5 {
+            return x.signum();
+        }
+        let (mut term, mut sum, mut n) = (x, x, 0.0);
+        while term.abs() > 1e-17 * sum.abs().max(1e-300) {
+            n += 1.0;
+            term *= -x * x / n;
+            sum += term / (2.0 * n + 1.0);
+            if n > 400.0 {
+                break;
+            }
+        }
+        sum * 2.0 / std::f64::consts::PI.sqrt()
     }
 
     #[test]

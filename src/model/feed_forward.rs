@@ -1,6 +1,6 @@
 //! The position-wise feed-forward block (`intermediate.*`, `output.*`).
 
-use candle_core::{CpuStorage, CustomOp1, Layout, Result, Shape, Tensor};
+use candle_core::{CpuStorage, CustomOp1, CustomOp2, DType, Layout, Result, Shape, Tensor};
 use rayon::prelude::*;
 
 use super::attention::fused_kernels;
@@ -49,8 +49,12 @@ impl FeedForward {
     pub fn forward(&self, hidden: &Tensor, rng: Option<&mut DropoutRng>) -> Result<Tensor> {
         let inner = self.intermediate.forward(hidden)?;
         let inner = match self.activation {
-            HiddenAct::Gelu if !inner.track_op() && fused_kernels() => {
-                inner.apply_op1_no_bwd(&FastGelu)?
+            HiddenAct::Gelu if fused_kernels() && inner.dtype() == DType::F32 => {
+                if inner.track_op() {
+                    inner.apply_op1(FastGelu)?
+                } else {
+                    inner.apply_op1_no_bwd(&FastGelu)?
+                }
             }
             HiddenAct::Gelu => inner.gelu_erf()?,
             HiddenAct::GeluNew => inner.gelu()?,
@@ -61,9 +65,19 @@ impl FeedForward {
     }
 }
 
-/// GELU (erf form) for inference with [`super::fast_math::gelu_in_place`]: vectorised, over both
-/// cores, no backward.
+/// GELU (erf form) with [`super::fast_math::gelu_in_place`]: vectorised, over both cores; its
+/// backward is one fused pass too.
 struct FastGelu;
+
+/// Elements per parallel chunk: enough to amortise scheduling, small enough to split over cores.
+const CHUNK: usize = 1 << 14;
+
+fn contiguous_f32<'a>(storage: &'a CpuStorage, layout: &Layout) -> Result<&'a [f32]> {
+    match layout.contiguous_offsets() {
+        Some((start, end)) => Ok(&storage.as_slice::<f32>()?[start..end]),
+        None => candle_core::bail!("gelu: input must be contiguous"),
+    }
+}
 
 impl CustomOp1 for FastGelu {
     fn name(&self) -> &'static str {
@@ -71,13 +85,43 @@ impl CustomOp1 for FastGelu {
     }
 
     fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
-        let Some((start, end)) = layout.contiguous_offsets() else {
-            candle_core::bail!("fast gelu: input must be contiguous")
-        };
-        let mut out = storage.as_slice::<f32>()?[start..end].to_vec();
-        // Chunks big enough to amortise scheduling, small enough to split over the cores.
-        out.par_chunks_mut(1 << 14)
+        let mut out = contiguous_f32(storage, layout)?.to_vec();
+        out.par_chunks_mut(CHUNK)
             .for_each(super::fast_math::gelu_in_place);
         Ok((CpuStorage::F32(out), layout.shape().clone()))
+    }
+
+    fn bwd(&self, arg: &Tensor, _res: &Tensor, grad_res: &Tensor) -> Result<Option<Tensor>> {
+        let arg = arg.contiguous()?;
+        let grad = grad_res.contiguous()?;
+        Ok(Some(arg.apply_op2_no_bwd(&grad, &GeluBackward)?))
+    }
+}
+
+/// `grad · GELU'(x)` for [`FastGelu`]'s backward.
+struct GeluBackward;
+
+impl CustomOp2 for GeluBackward {
+    fn name(&self) -> &'static str {
+        "fast-gelu-backward"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
+        let xs = contiguous_f32(s1, l1)?;
+        let mut grads = contiguous_f32(s2, l2)?.to_vec();
+        if xs.len() != grads.len() {
+            candle_core::bail!("gelu backward: input and gradient sizes differ");
+        }
+        grads
+            .par_chunks_mut(CHUNK)
+            .zip(xs.par_chunks(CHUNK))
+            .for_each(|(g, x)| super::fast_math::gelu_backward_in_place(x, g));
+        Ok((CpuStorage::F32(grads), l1.shape().clone()))
     }
 }

@@ -1,34 +1,43 @@
-//! Attention for inference in one CPU kernel: for each (sequence, head), `softmax(Q·Kᵀ·scale +
-//! mask)·V` computed on cache-sized blocks, reading Q, K and V where the projections wrote them
-//! and writing the heads straight into the `(batch, seq, hidden)` output.
+//! Attention in one CPU kernel, forward and backward: for each (sequence, head),
+//! `dropout(softmax(Q·Kᵀ·scale + mask))·V` computed on cache-sized blocks, reading Q, K and V
+//! where the projections wrote them and writing the heads straight into the `(batch, seq,
+//! hidden)` output.
 //!
-//! The op-by-op path (split heads, scores, scale, mask, softmax, weighted sum, merge heads) makes
-//! about ten passes over a `(batch, heads, seq, seq)` tensor, tens of megabytes for a batch of 32
-//! × 128 tokens, plus three copies of Q, K and V; here each head's scores stay in a 64 KB block.
-//! It has no backward and only runs when no gradient is needed; [`super::attention`] falls back
-//! on the differentiable path otherwise. Results match that path to float rounding (tested).
+//! The op-by-op path (split heads, scores, scale, mask, softmax, dropout, weighted sum, merge
+//! heads) makes about ten passes over a `(batch, heads, seq, seq)` tensor, tens of megabytes for
+//! a batch of 32 × 128 tokens, and as many again backward, and keeps them all for the backward
+//! pass. Here each head's scores stay in a 64 KB block; the backward recomputes them (and the
+//! dropout mask, drawn from a per-call seed) instead of storing them, which costs one more
+//! `Q·Kᵀ` and saves hundreds of megabytes per step. Values and gradients match the op-by-op
+//! path to float rounding (tested).
 
 use candle_core::{CpuStorage, CustomOp3, Layout, Result, Shape, Tensor};
 use rayon::prelude::*;
 
 use super::fast_math::masked_softmax;
 
-/// The fused attention of one layer: `heads` heads over `(batch, seq, hidden)` projections.
+/// The fused attention of one layer over `(batch, seq, hidden)` projections.
+#[derive(Debug, Clone)]
 pub struct FusedAttention {
     heads: usize,
     /// Per sequence, 1 for tokens to attend to, 0 for padding; `batch × seq`.
     mask: Vec<u8>,
+    /// Probability of dropping an attention weight, and the seed of this call's masks.
+    dropout: Option<(f32, u64)>,
 }
 
 impl FusedAttention {
-    /// Attends with `query`, `key` and `value` of shape `(batch, seq, hidden)` (contiguous) and
-    /// `attention_mask` `(batch, seq)` of 1 (token) and 0 (padding).
+    /// Attends with `query`, `key` and `value` of shape `(batch, seq, hidden)` and
+    /// `attention_mask` `(batch, seq)` of 1 (token) and 0 (padding), with dropout on the attention
+    /// weights when `dropout` gives a probability and a seed. Gradients flow to the three inputs
+    /// when they need one.
     pub fn forward(
         query: &Tensor,
         key: &Tensor,
         value: &Tensor,
         attention_mask: &Tensor,
         heads: usize,
+        dropout: Option<(f32, u64)>,
     ) -> Result<Tensor> {
         let mask = attention_mask
             .flatten_all()?
@@ -37,17 +46,298 @@ impl FusedAttention {
             .into_iter()
             .map(|m| u8::from(m != 0.0))
             .collect();
-        query.apply_op3_no_bwd(key, value, &FusedAttention { heads, mask })
+        let op = FusedAttention {
+            heads,
+            mask,
+            dropout: dropout.filter(|(p, _)| *p > 0.0),
+        };
+        let (query, key, value) = (query.contiguous()?, key.contiguous()?, value.contiguous()?);
+        if query.track_op() || key.track_op() || value.track_op() {
+            query.apply_op3(&key, &value, op)
+        } else {
+            query.apply_op3_no_bwd(&key, &value, &op)
+        }
     }
+
+    /// The (sequence, head) blocks' shared geometry for inputs of `shape`.
+    fn geometry(&self, shape: &Shape) -> Result<Geometry> {
+        let (batch, seq, hidden) = shape.dims3()?;
+        if self.heads == 0 || !hidden.is_multiple_of(self.heads) || self.mask.len() != batch * seq {
+            candle_core::bail!(
+                "fused attention: heads or mask do not fit ({batch}, {seq}, {hidden})"
+            );
+        }
+        let head_dim = hidden / self.heads;
+        Ok(Geometry {
+            batch,
+            seq,
+            hidden,
+            head_dim,
+            scale: 1.0 / (head_dim as f32).sqrt(),
+        })
+    }
+
+    /// Block `task` = (sequence, head): writes the attention weights of its queries over its
+    /// first `keys` keys into `probs` (`seq × keys`, dropout applied when `dropped`), and returns
+    /// `keys` and the block's offset in the `(batch, seq, hidden)` buffers.
+    fn weights(
+        &self,
+        g: &Geometry,
+        task: usize,
+        q: &[f32],
+        k: &[f32],
+        probs: &mut [f32],
+        dropped: bool,
+    ) -> (usize, usize) {
+        let b = task / self.heads;
+        let h = task % self.heads;
+        let mask = &self.mask[b * g.seq..(b + 1) * g.seq];
+        // Keys after the last real token are padding: leave them out of every product.
+        let keys = mask
+            .iter()
+            .rposition(|&m| m != 0)
+            .map_or(g.seq, |last| last + 1);
+        let offset = b * g.seq * g.hidden + h * g.head_dim;
+        let probs = &mut probs[..g.seq * keys];
+        // SAFETY: `q` and `k` hold (batch, seq, hidden); the block at `offset` spans seq rows of
+        // head_dim columns with row stride `hidden`. `probs` holds seq × keys floats.
+        unsafe {
+            gemm::gemm(
+                g.seq,
+                keys,
+                g.head_dim,
+                probs.as_mut_ptr(),
+                1,
+                keys as isize,
+                false,
+                q.as_ptr().add(offset),
+                1,
+                g.hidden as isize,
+                k.as_ptr().add(offset),
+                g.hidden as isize,
+                1,
+                0.0,
+                g.scale,
+                false,
+                false,
+                false,
+                gemm::Parallelism::None,
+            );
+        }
+        for row in probs.chunks_exact_mut(keys) {
+            masked_softmax(row, &mask[..keys]);
+        }
+        if dropped {
+            if let Some((p, seed)) = self.dropout {
+                let keep = 1.0 / (1.0 - p);
+                let mut bits = BlockRng::new(seed, task);
+                for x in probs.iter_mut() {
+                    *x *= if bits.uniform() < p { 0.0 } else { keep };
+                }
+            }
+        }
+        (keys, offset)
+    }
+
+    /// Gradients of Q, K and V from the output's gradient `grad` (all `(batch, seq, hidden)`).
+    fn backward(
+        &self,
+        g: &Geometry,
+        q: &[f32],
+        k: &[f32],
+        v: &[f32],
+        grad: &[f32],
+    ) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
+        let size = g.batch * g.seq * g.hidden;
+        let (mut dq, mut dk, mut dv) = (vec![0f32; size], vec![0f32; size], vec![0f32; size]);
+        let out = (
+            SharedOut(dq.as_mut_ptr()),
+            SharedOut(dk.as_mut_ptr()),
+            SharedOut(dv.as_mut_ptr()),
+        );
+        let seq = g.seq;
+        (0..g.batch * self.heads).into_par_iter().for_each_init(
+            || {
+                (
+                    vec![0f32; seq * seq],
+                    vec![0f32; seq * seq],
+                    vec![0f32; seq * seq],
+                )
+            },
+            |(probs, dropped, dprobs), task| {
+                let out = out;
+                let (keys, offset) = self.weights(g, task, q, k, probs, false);
+                let n = seq * keys;
+                // The weights as used (after dropout), and the dropout factors on their own.
+                dropped[..n].copy_from_slice(&probs[..n]);
+                let factors = self.dropout.map(|(p, seed)| {
+                    let keep = 1.0 / (1.0 - p);
+                    let mut bits = BlockRng::new(seed, task);
+                    (0..n)
+                        .map(|_| if bits.uniform() < p { 0.0 } else { keep })
+                        .collect::<Vec<f32>>()
+                });
+                if let Some(factors) = &factors {
+                    dropped[..n]
+                        .iter_mut()
+                        .zip(factors)
+                        .for_each(|(x, f)| *x *= f);
+                }
+                let ld = g.hidden as isize;
+                // SAFETY (all four products): blocks at `offset` span seq rows × head_dim columns
+                // with row stride `hidden`; probs/dropped/dprobs hold seq × keys floats; each task
+                // writes only its own (sequence, head) block of dq, dk and dv.
+                unsafe {
+                    // dV = dropped(P)ᵀ · dO
+                    gemm::gemm(
+                        keys,
+                        g.head_dim,
+                        seq,
+                        out.2 .0.add(offset),
+                        1,
+                        ld,
+                        false,
+                        dropped.as_ptr(),
+                        keys as isize,
+                        1,
+                        grad.as_ptr().add(offset),
+                        1,
+                        ld,
+                        0.0,
+                        1.0,
+                        false,
+                        false,
+                        false,
+                        gemm::Parallelism::None,
+                    );
+                    // d(dropped P) = dO · Vᵀ
+                    gemm::gemm(
+                        seq,
+                        keys,
+                        g.head_dim,
+                        dprobs.as_mut_ptr(),
+                        1,
+                        keys as isize,
+                        false,
+                        grad.as_ptr().add(offset),
+                        1,
+                        ld,
+                        v.as_ptr().add(offset),
+                        ld,
+                        1,
+                        0.0,
+                        1.0,
+                        false,
+                        false,
+                        false,
+                        gemm::Parallelism::None,
+                    );
+                }
+                if let Some(factors) = &factors {
+                    dprobs[..n]
+                        .iter_mut()
+                        .zip(factors)
+                        .for_each(|(x, f)| *x *= f);
+                }
+                // Softmax backward, row by row: dS = P ∘ (dP − Σ dP∘P).
+                for (p_row, d_row) in probs[..n]
+                    .chunks_exact(keys)
+                    .zip(dprobs[..n].chunks_exact_mut(keys))
+                {
+                    let dot: f32 = p_row.iter().zip(d_row.iter()).map(|(p, d)| p * d).sum();
+                    d_row
+                        .iter_mut()
+                        .zip(p_row)
+                        .for_each(|(d, p)| *d = p * (*d - dot));
+                }
+                unsafe {
+                    // dQ = scale · dS · K
+                    gemm::gemm(
+                        seq,
+                        g.head_dim,
+                        keys,
+                        out.0 .0.add(offset),
+                        1,
+                        ld,
+                        false,
+                        dprobs.as_ptr(),
+                        1,
+                        keys as isize,
+                        k.as_ptr().add(offset),
+                        1,
+                        ld,
+                        0.0,
+                        g.scale,
+                        false,
+                        false,
+                        false,
+                        gemm::Parallelism::None,
+                    );
+                    // dK = scale · dSᵀ · Q
+                    gemm::gemm(
+                        keys,
+                        g.head_dim,
+                        seq,
+                        out.1 .0.add(offset),
+                        1,
+                        ld,
+                        false,
+                        dprobs.as_ptr(),
+                        keys as isize,
+                        1,
+                        q.as_ptr().add(offset),
+                        1,
+                        ld,
+                        0.0,
+                        g.scale,
+                        false,
+                        false,
+                        false,
+                        gemm::Parallelism::None,
+                    );
+                }
+            },
+        );
+        (dq, dk, dv)
+    }
+}
+
+/// Sizes shared by every (sequence, head) block.
+struct Geometry {
+    batch: usize,
+    seq: usize,
+    hidden: usize,
+    head_dim: usize,
+    scale: f32,
 }
 
 /// A raw pointer that tasks share to write disjoint parts of one buffer.
 #[derive(Clone, Copy)]
 struct SharedOut(*mut f32);
-// SAFETY: every task writes a distinct (sequence, head) block of the output; nothing reads it
+// SAFETY: every task writes a distinct (sequence, head) block of the buffer; nothing reads it
 // while the tasks run.
 unsafe impl Send for SharedOut {}
 unsafe impl Sync for SharedOut {}
+
+/// SplitMix64 seeded by (call seed, block): the dropout mask of a block is the same in the
+/// forward and the backward pass, whatever thread computes it.
+struct BlockRng(u64);
+
+impl BlockRng {
+    fn new(seed: u64, block: usize) -> Self {
+        BlockRng(seed ^ (block as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+    }
+
+    /// Uniform in [0, 1) with 24 bits.
+    fn uniform(&mut self) -> f32 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        (z >> 40) as f32 / (1u32 << 24) as f32
+    }
+}
 
 fn contiguous<'a>(storage: &'a CpuStorage, layout: &Layout, what: &str) -> Result<&'a [f32]> {
     let data = storage.as_slice::<f32>()?;
@@ -55,6 +345,10 @@ fn contiguous<'a>(storage: &'a CpuStorage, layout: &Layout, what: &str) -> Resul
         Some((start, end)) => Ok(&data[start..end]),
         None => candle_core::bail!("fused attention: {what} must be contiguous"),
     }
+}
+
+fn tensor_data(tensor: &Tensor) -> Result<Vec<f32>> {
+    tensor.contiguous()?.flatten_all()?.to_vec1::<f32>()
 }
 
 impl CustomOp3 for FusedAttention {
@@ -71,81 +365,38 @@ impl CustomOp3 for FusedAttention {
         s3: &CpuStorage,
         l3: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
-        let (batch, seq, hidden) = l1.shape().dims3()?;
         if l2.shape() != l1.shape() || l3.shape() != l1.shape() {
             candle_core::bail!("fused attention: query, key and value shapes differ");
         }
-        if self.heads == 0 || !hidden.is_multiple_of(self.heads) || self.mask.len() != batch * seq {
-            candle_core::bail!(
-                "fused attention: heads or mask do not fit ({batch}, {seq}, {hidden})"
-            );
-        }
+        let g = self.geometry(l1.shape())?;
         let (q, k, v) = (
             contiguous(s1, l1, "query")?,
             contiguous(s2, l2, "key")?,
             contiguous(s3, l3, "value")?,
         );
-        let head_dim = hidden / self.heads;
-        let scale = 1.0 / (head_dim as f32).sqrt();
-        let mut out = vec![0f32; batch * seq * hidden];
+        let mut out = vec![0f32; g.batch * g.seq * g.hidden];
         let shared = SharedOut(out.as_mut_ptr());
-        (0..batch * self.heads).into_par_iter().for_each_init(
-            || vec![0f32; seq * seq],
-            |scores, task| {
-                let (b, h) = (task / self.heads, task % self.heads);
-                let mask = &self.mask[b * seq..(b + 1) * seq];
-                // Keys after the last real token are padding: leave them out of both products.
-                let keys = mask
-                    .iter()
-                    .rposition(|&m| m != 0)
-                    .map_or(seq, |last| last + 1);
-                let offset = b * seq * hidden + h * head_dim;
-                let (hidden_stride, key_count) = (hidden as isize, keys);
-                // SAFETY: the pointers address (seq × head_dim) blocks inside q, k, v and out
-                // with row stride `hidden`; `scores` holds seq × seq floats. Tasks write disjoint
-                // blocks of `out`.
-                unsafe {
-                    gemm::gemm(
-                        seq,
-                        key_count,
-                        head_dim,
-                        scores.as_mut_ptr(),
-                        1,
-                        key_count as isize,
-                        false,
-                        q.as_ptr().add(offset),
-                        1,
-                        hidden_stride,
-                        k.as_ptr().add(offset),
-                        hidden_stride,
-                        1,
-                        0.0,
-                        scale,
-                        false,
-                        false,
-                        false,
-                        gemm::Parallelism::None,
-                    );
-                }
-                for row in scores[..seq * key_count].chunks_exact_mut(key_count) {
-                    masked_softmax(row, &mask[..key_count]);
-                }
+        (0..g.batch * self.heads).into_par_iter().for_each_init(
+            || vec![0f32; g.seq * g.seq],
+            |probs, task| {
                 let shared = shared;
+                let (keys, offset) = self.weights(&g, task, q, k, probs, true);
+                // SAFETY: as in `weights`; each task writes its own block of `out`.
                 unsafe {
                     gemm::gemm(
-                        seq,
-                        head_dim,
-                        key_count,
+                        g.seq,
+                        g.head_dim,
+                        keys,
                         shared.0.add(offset),
                         1,
-                        hidden_stride,
+                        g.hidden as isize,
                         false,
-                        scores.as_ptr(),
+                        probs.as_ptr(),
                         1,
-                        key_count as isize,
+                        keys as isize,
                         v.as_ptr().add(offset),
                         1,
-                        hidden_stride,
+                        g.hidden as isize,
                         0.0,
                         1.0,
                         false,
@@ -156,6 +407,165 @@ impl CustomOp3 for FusedAttention {
                 }
             },
         );
-        Ok((CpuStorage::F32(out), Shape::from((batch, seq, hidden))))
+        Ok((CpuStorage::F32(out), l1.shape().clone()))
+    }
+
+    fn bwd(
+        &self,
+        query: &Tensor,
+        key: &Tensor,
+        value: &Tensor,
+        _res: &Tensor,
+        grad_res: &Tensor,
+    ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+        let shape = query.shape().clone();
+        let g = self.geometry(&shape)?;
+        let (q, k, v, grad) = (
+            tensor_data(query)?,
+            tensor_data(key)?,
+            tensor_data(value)?,
+            tensor_data(grad_res)?,
+        );
+        let (dq, dk, dv) = self.backward(&g, &q, &k, &v, &grad);
+        let device = query.device();
+        Ok((
+            Some(Tensor::from_vec(dq, &shape, device)?),
+            Some(Tensor::from_vec(dk, &shape, device)?),
+            Some(Tensor::from_vec(dv, &shape, device)?),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use candle_core::{Device, Var, D};
+
+    const HEADS: usize = 2;
+    const SHAPE: (usize, usize, usize) = (2, 5, 8);
+
+    /// Attention op by op, as the differentiable path computes it, with an optional dropout
+    /// factor tensor `(batch, heads, seq, seq)`.
+    fn reference(
+        q: &Tensor,
+        k: &Tensor,
+        v: &Tensor,
+        mask: &[u8],
+        factors: Option<&Tensor>,
+    ) -> Result<Tensor> {
+        let (b, s, hidden) = q.dims3()?;
+        let d = hidden / HEADS;
+        let split = |x: &Tensor| x.reshape((b, s, HEADS, d))?.transpose(1, 2)?.contiguous();
+        let (q, k, v) = (split(q)?, split(k)?, split(v)?);
+        let bias: Vec<f32> = mask
+            .iter()
+            .map(|&m| if m != 0 { 0.0 } else { f32::MIN })
+            .collect();
+        let bias = Tensor::from_vec(bias, (b, 1, 1, s), q.device())?;
+        let scores = ((q.matmul(&k.t()?)? / (d as f64).sqrt())?).broadcast_add(&bias)?;
+        let max = scores.max_keepdim(D::Minus1)?.detach();
+        let exp = scores.broadcast_sub(&max)?.exp()?;
+        let mut probs = exp.broadcast_div(&exp.sum_keepdim(D::Minus1)?)?;
+        if let Some(factors) = factors {
+            probs = (probs * factors)?;
+        }
+        probs.matmul(&v)?.transpose(1, 2)?.reshape((b, s, hidden))
+    }
+
+    fn inputs() -> (Var, Var, Var, Tensor, Vec<u8>) {
+        let dev = Device::Cpu;
+        let var = |seed: f64| {
+            let t = Tensor::arange(0f32, 80.0, &dev)
+                .unwrap()
+                .affine(0.37, seed)
+                .unwrap()
+                .sin()
+                .unwrap()
+                .reshape(SHAPE)
+                .unwrap();
+            Var::from_tensor(&t).unwrap()
+        };
+        // The second sequence has two padding positions.
+        let mask = vec![1, 1, 1, 1, 1, 1, 1, 1, 0, 0];
+        let weights = Tensor::arange(0f32, 80.0, &dev)
+            .unwrap()
+            .affine(0.11, 0.5)
+            .unwrap()
+            .cos()
+            .unwrap()
+            .reshape(SHAPE)
+            .unwrap();
+        (var(0.1), var(1.3), var(2.7), weights, mask)
+    }
+
+    fn max_diff(a: &Tensor, b: &Tensor) -> f32 {
+        (a - b)
+            .unwrap()
+            .abs()
+            .unwrap()
+            .max_all()
+            .unwrap()
+            .to_scalar::<f32>()
+            .unwrap()
+    }
+
+    /// Outputs at real positions and gradients of q, k, v for both paths.
+    fn compare(dropout: Option<(f32, u64)>) {
+        let (q, k, v, weights, mask) = inputs();
+        let mask_tensor = Tensor::from_vec(
+            mask.iter().map(|&m| m as u32).collect::<Vec<_>>(),
+            (SHAPE.0, SHAPE.1),
+            &Device::Cpu,
+        )
+        .unwrap();
+        let fused = FusedAttention::forward(&q, &k, &v, &mask_tensor, HEADS, dropout).unwrap();
+        // The dropout factors the kernel draws, laid out for the reference path.
+        let factors = dropout.map(|(p, seed)| {
+            let (b, s, _) = SHAPE;
+            let mut all = vec![0f32; b * HEADS * s * s];
+            for task in 0..b * HEADS {
+                let keys = if task / HEADS == 1 { 3 } else { s };
+                let mut bits = BlockRng::new(seed, task);
+                for i in 0..s * keys {
+                    let f = if bits.uniform() < p {
+                        0.0
+                    } else {
+                        1.0 / (1.0 - p)
+                    };
+                    all[task * s * s + (i / keys) * s + i % keys] = f;
+                }
+            }
+            Tensor::from_vec(all, (b, HEADS, s, s), &Device::Cpu).unwrap()
+        });
+        let expected = reference(&q, &k, &v, &mask, factors.as_ref()).unwrap();
+        assert!(max_diff(&fused, &expected) < 1e-5, "outputs differ");
+
+        let loss = |out: &Tensor| (out * &weights).unwrap().sum_all().unwrap();
+        let fused_grads = loss(&fused).backward().unwrap();
+        let expected_grads = loss(&expected).backward().unwrap();
+        for (name, var) in [("q", &q), ("k", &k), ("v", &v)] {
+            let a = fused_grads.get(var).unwrap();
+            let b = expected_grads.get(var).unwrap();
+            let scale = b
+                .abs()
+                .unwrap()
+                .max_all()
+                .unwrap()
+                .to_scalar::<f32>()
+                .unwrap();
+            assert!(scale > 1e-3, "degenerate gradient of {name}");
+            let diff = max_diff(a, b);
+            assert!(diff < 1e-5, "gradient of {name} differs by {diff}");
+        }
+    }
+
+    #[test]
+    fn values_and_gradients_match_the_op_by_op_path() {
+        compare(None);
+    }
+
+    #[test]
+    fn dropout_masks_are_the_same_forward_and_backward() {
+        compare(Some((0.3, 42)));
     }
 }

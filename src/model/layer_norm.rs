@@ -3,9 +3,13 @@
 //! candle_nn's `LayerNorm` runs a fused kernel on contiguous input that has no backward, which
 //! silently stops gradients at the first LayerNorm (candle issues #2168, #3011). Here the fused
 //! kernel only runs when nothing needs a gradient; otherwise the normalisation is spelled out
-//! with elementary ops, each of which candle can differentiate.
+//! with elementary ops, each of which candle can differentiate; or, faster, run as one kernel
+//! with a hand-written backward ([`LayerNormOp`], tested against the elementary ops).
 
-use candle_core::{Result, Tensor, D};
+use candle_core::{CpuStorage, CustomOp3, DType, Layout, Result, Shape, Tensor, D};
+use rayon::prelude::*;
+
+use super::attention::fused_kernels;
 use candle_nn::{Init, VarBuilder};
 
 /// Layer normalisation over the last dimension, named as in transformers (`weight`, `bias`).
@@ -26,10 +30,16 @@ impl LayerNorm {
 
     /// Normalises `xs` over its last dimension.
     pub fn forward(&self, xs: &Tensor) -> Result<Tensor> {
-        if xs.track_op() || self.weight.track_op() || self.bias.track_op() {
-            self.forward_differentiable(xs)
-        } else {
+        let tracked = xs.track_op() || self.weight.track_op() || self.bias.track_op();
+        if !tracked {
             candle_nn::ops::layer_norm(xs, &self.weight, &self.bias, self.eps as f32)
+        } else if fused_kernels() && xs.dtype() == DType::F32 {
+            let op = LayerNormOp {
+                eps: self.eps as f32,
+            };
+            xs.contiguous()?.apply_op3(&self.weight, &self.bias, op)
+        } else {
+            self.forward_differentiable(xs)
         }
     }
 
@@ -42,5 +52,189 @@ impl LayerNorm {
         normed
             .broadcast_mul(&self.weight)?
             .broadcast_add(&self.bias)
+    }
+}
+
+/// LayerNorm over the last dimension as one kernel, with its backward:
+/// `x̂ = (x − μ)/σ`, `y = x̂·w + b`; `db = Σ dy`, `dw = Σ dy·x̂`,
+/// `dx = (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))/σ` with `ĝ = dy·w`.
+#[derive(Debug, Clone, Copy)]
+pub struct LayerNormOp {
+    /// Added to the variance.
+    pub eps: f32,
+}
+
+/// Rows per parallel task.
+const ROWS_PER_TASK: usize = 64;
+
+fn slice<'a>(storage: &'a CpuStorage, layout: &Layout) -> Result<&'a [f32]> {
+    match layout.contiguous_offsets() {
+        Some((start, end)) => Ok(&storage.as_slice::<f32>()?[start..end]),
+        None => candle_core::bail!("layer norm: inputs must be contiguous"),
+    }
+}
+
+/// `x̂` of one row and `1/σ`.
+fn normalise(row: &[f32], eps: f32, normed: &mut [f32]) -> f32 {
+    let n = row.len() as f32;
+    let mean = row.iter().sum::<f32>() / n;
+    let variance = row.iter().map(|x| (x - mean) * (x - mean)).sum::<f32>() / n;
+    let inv_std = 1.0 / (variance + eps).sqrt();
+    for (out, x) in normed.iter_mut().zip(row) {
+        *out = (x - mean) * inv_std;
+    }
+    inv_std
+}
+
+impl CustomOp3 for LayerNormOp {
+    fn name(&self) -> &'static str {
+        "layer-norm"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+        s3: &CpuStorage,
+        l3: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
+        let (xs, weight, bias) = (slice(s1, l1)?, slice(s2, l2)?, slice(s3, l3)?);
+        let width = weight.len();
+        if width == 0 || bias.len() != width || l1.shape().dims().last() != Some(&width) {
+            candle_core::bail!("layer norm: weight/bias do not match the last dimension");
+        }
+        let mut out = vec![0f32; xs.len()];
+        out.par_chunks_mut(width * ROWS_PER_TASK)
+            .zip(xs.par_chunks(width * ROWS_PER_TASK))
+            .for_each(|(out, xs)| {
+                for (out, row) in out.chunks_exact_mut(width).zip(xs.chunks_exact(width)) {
+                    normalise(row, self.eps, out);
+                    for ((y, w), b) in out.iter_mut().zip(weight).zip(bias) {
+                        *y = *y * w + b;
+                    }
+                }
+            });
+        Ok((CpuStorage::F32(out), l1.shape().clone()))
+    }
+
+    fn bwd(
+        &self,
+        xs: &Tensor,
+        weight: &Tensor,
+        _bias: &Tensor,
+        _res: &Tensor,
+        grad_res: &Tensor,
+    ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+        let width = weight.elem_count();
+        let x = xs.contiguous()?.flatten_all()?.to_vec1::<f32>()?;
+        let dy = grad_res.contiguous()?.flatten_all()?.to_vec1::<f32>()?;
+        let w = weight.flatten_all()?.to_vec1::<f32>()?;
+        let mut dx = vec![0f32; x.len()];
+        // Each task sums its rows' dw and db; the partial sums are added up after.
+        let partials: Vec<(Vec<f32>, Vec<f32>)> = dx
+            .par_chunks_mut(width * ROWS_PER_TASK)
+            .zip(x.par_chunks(width * ROWS_PER_TASK))
+            .zip(dy.par_chunks(width * ROWS_PER_TASK))
+            .map(|((dx, x), dy)| {
+                let (mut dw, mut db) = (vec![0f32; width], vec![0f32; width]);
+                let mut normed = vec![0f32; width];
+                let mut scaled = vec![0f32; width];
+                for ((dx, x), dy) in dx
+                    .chunks_exact_mut(width)
+                    .zip(x.chunks_exact(width))
+                    .zip(dy.chunks_exact(width))
+                {
+                    let inv_std = normalise(x, self.eps, &mut normed);
+                    for j in 0..width {
+                        db[j] += dy[j];
+                        dw[j] += dy[j] * normed[j];
+                        scaled[j] = dy[j] * w[j];
+                    }
+                    let n = width as f32;
+                    let mean_g = scaled.iter().sum::<f32>() / n;
+                    let mean_gx = scaled.iter().zip(&normed).map(|(g, h)| g * h).sum::<f32>() / n;
+                    for j in 0..width {
+                        dx[j] = (scaled[j] - mean_g - normed[j] * mean_gx) * inv_std;
+                    }
+                }
+                (dw, db)
+            })
+            .collect();
+        let (mut dw, mut db) = (vec![0f32; width], vec![0f32; width]);
+        for (pw, pb) in partials {
+            dw.iter_mut().zip(pw).for_each(|(a, b)| *a += b);
+            db.iter_mut().zip(pb).for_each(|(a, b)| *a += b);
+        }
+        let device = xs.device();
+        Ok((
+            Some(Tensor::from_vec(dx, xs.shape(), device)?),
+            Some(Tensor::from_vec(dw, weight.shape(), device)?),
+            Some(Tensor::from_vec(db, weight.shape(), device)?),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use candle_core::{Device, Var};
+
+    #[test]
+    fn kernel_values_and_gradients_match_the_elementary_ops() {
+        let dev = Device::Cpu;
+        let wave = |n: usize, a: f64, b: f64| {
+            Tensor::arange(0f32, n as f32, &dev)
+                .unwrap()
+                .affine(a, b)
+                .unwrap()
+                .sin()
+                .unwrap()
+        };
+        let x = Var::from_tensor(
+            &(wave(3 * 7 * 6, 0.7, 0.2) * 3.0)
+                .unwrap()
+                .reshape((3, 7, 6))
+                .unwrap(),
+        )
+        .unwrap();
+        let weight = Var::from_tensor(&(wave(6, 1.3, 0.5) + 1.0).unwrap()).unwrap();
+        let bias = Var::from_tensor(&wave(6, 0.9, 2.0)).unwrap();
+        let probe = wave(3 * 7 * 6, 0.31, 1.0).reshape((3, 7, 6)).unwrap();
+        let norm = LayerNorm {
+            weight: weight.as_tensor().clone(),
+            bias: bias.as_tensor().clone(),
+            eps: 1e-5,
+        };
+        let fused = x
+            .as_tensor()
+            .apply_op3(
+                weight.as_tensor(),
+                bias.as_tensor(),
+                LayerNormOp { eps: 1e-5 },
+            )
+            .unwrap();
+        let elementary = norm.forward_differentiable(x.as_tensor()).unwrap();
+        let diff = |a: &Tensor, b: &Tensor| {
+            (a - b)
+                .unwrap()
+                .abs()
+                .unwrap()
+                .max_all()
+                .unwrap()
+                .to_scalar::<f32>()
+                .unwrap()
+        };
+        assert!(diff(&fused, &elementary) < 1e-5);
+        let loss = |y: &Tensor| (y * &probe).unwrap().sum_all().unwrap();
+        let (a, b) = (
+            loss(&fused).backward().unwrap(),
+            loss(&elementary).backward().unwrap(),
+        );
+        for (name, var) in [("x", &x), ("weight", &weight), ("bias", &bias)] {
+            let d = diff(a.get(var).unwrap(), b.get(var).unwrap());
+            assert!(d < 1e-4, "gradient of {name} differs by {d}");
+        }
     }
 }

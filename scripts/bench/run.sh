@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The side-by-side benchmark in one command: `stance` against PyTorch (transformers) and ONNX
+# Runtime on the same weights (all-MiniLM-L6-v2 with a 3-label head), the same inputs, 2 threads,
+# f32; then `stance predict` end to end on news-style corpora. Prints every figure for the three
+# and the ratios, and writes work/bench/results.json.
+#
+#   scripts/bench/run.sh                 (REPS=5 THREADS=2 SIZES="500 5000" by default)
+#   REPS=3 SIZES="500 2000" scripts/bench/run.sh
+#
+# First run: creates the Python virtualenv (scripts/bench/setup-venv.sh, ~2.5 GB, a few
+# minutes), builds `stance` in release mode and exports the model to ONNX once. Needs ../shared
+# (SemEval-2016 test set, SEESAW articles). Other work on the machine skews all three alike only
+# roughly: run it on an otherwise idle machine.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+reps=${REPS:-5}
+threads=${THREADS:-2}
+sizes=${SIZES:-"500 5000"}
+shared=${SHARED:-../shared/datasets}
+semeval_csv=$shared/semeval2016_task6/test.csv
+[ -f "$semeval_csv" ] || { echo "bench: error: $semeval_csv not found (set SHARED=path/to/datasets)" >&2; exit 1; }
+
+scripts/fetch-model.sh >/dev/null
+scripts/bench/setup-venv.sh
+python=work/bench-venv/bin/python
+cargo build --release --quiet --bin stance --bench throughput
+stance=target/release/stance
+bench=$(cargo bench --bench throughput --no-run --message-format=json 2>/dev/null \
+  | "$python" -c 'import json,sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "throughput" and m.get("executable"):
+        print(m["executable"])')
+[ -x "$bench" ] || { echo "bench: error: could not build benches/throughput.rs" >&2; exit 1; }
+
+mkdir -p work/bench
+model=work/bench/model
+[ -f "$model/model.safetensors" ] || "$stance" model init --base models/all-MiniLM-L6-v2 -o "$model" --seed 0 --force >/dev/null
+"$stance" data import -q --format semeval2016 "$semeval_csv" -o work/bench/semeval_test.jsonl
+
+export RAYON_NUM_THREADS=$threads OMP_NUM_THREADS=$threads
+echo "bench: stance (fused inference kernels; then the op-by-op path for reference)" >&2
+"$bench" --model "$model" --pairs work/bench/semeval_test.jsonl --reps "$reps" --out work/bench/stance.json
+"$bench" --model "$model" --pairs work/bench/semeval_test.jsonl --reps "$reps" --skip-train --unfused \
+  --out work/bench/stance-unfused.json
+echo "bench: PyTorch and ONNX Runtime" >&2
+"$python" scripts/bench/baselines.py --model "$model" --semeval "$semeval_csv" --threads "$threads" \
+  --reps "$reps" --out work/bench/baselines.json
+
+# End to end: the default model when it exists (same speed as any model of this size).
+predict_model=models/stance-default
+[ -f "$predict_model/config.json" ] || predict_model=$model
+echo "bench: stance predict on corpora of $sizes articles with $predict_model" >&2
+"$python" scripts/bench/predict.py --stance "$stance" --model "$predict_model" --sizes $sizes \
+  --out work/bench/predict.json
+
+"$python" scripts/bench/compare.py work/bench/stance.json work/bench/stance-unfused.json \
+  work/bench/baselines.json work/bench/predict.json --out work/bench/results.json
