@@ -4,6 +4,10 @@
 use std::collections::HashMap;
 
 use candle_core::{Tensor, Var};
+use rayon::prelude::*;
+
+/// Elements per parallel chunk of the update.
+const CHUNK: usize = 1 << 15;
 
 use crate::error::Result;
 
@@ -78,22 +82,44 @@ impl AdamW {
         let bias2 = 1.0 - beta2.powi(self.step as i32);
         for (((name, var), grad), moments) in vars.iter().zip(grads).zip(&mut self.moments) {
             let Some(grad) = grad else { continue };
-            let (m, v) = match moments.take() {
-                Some((m, v)) => (
-                    ((m * beta1)? + (grad * (1.0 - beta1))?)?,
-                    ((v * beta2)? + (grad.sqr()? * (1.0 - beta2))?)?,
-                ),
-                None => ((grad * (1.0 - beta1))?, (grad.sqr()? * (1.0 - beta2))?),
+            let shape = var.shape().clone();
+            let flat = |t: &Tensor| t.flatten_all()?.to_vec1::<f32>();
+            let g = flat(grad)?;
+            let (mut m, mut v) = match moments.take() {
+                Some((m, v)) => (flat(&m)?, flat(&v)?),
+                None => (vec![0f32; g.len()], vec![0f32; g.len()]),
             };
-            let update = ((&m / bias1)? / ((&v / bias2)?.sqrt()? + eps)?)?;
-            let theta = var.as_tensor();
-            let decayed = if weight_decay > 0.0 && decays(name) {
-                (theta * (1.0 - lr * weight_decay))?
+            let mut theta = flat(var.as_tensor())?;
+            let decay = if weight_decay > 0.0 && decays(name) {
+                (1.0 - lr * weight_decay) as f32
             } else {
-                theta.clone()
+                1.0
             };
-            var.set(&(decayed - (update * lr)?)?)?;
-            *moments = Some((m, v));
+            // 1 − β in f64 first: 1 − (β as f32) loses five digits for β = 0.999.
+            let (b1, b2, c1, c2) = (beta1 as f32, beta2 as f32, bias1 as f32, bias2 as f32);
+            let (rest1, rest2) = ((1.0 - beta1) as f32, (1.0 - beta2) as f32);
+            let (eps, lr) = (eps as f32, lr as f32);
+            // One pass over each parameter and its moments instead of a dozen tensor ops, each
+            // allocating a tensor of the parameter's size.
+            theta
+                .par_chunks_mut(CHUNK)
+                .zip(m.par_chunks_mut(CHUNK))
+                .zip(v.par_chunks_mut(CHUNK))
+                .zip(g.par_chunks(CHUNK))
+                .for_each(|(((theta, m), v), g)| {
+                    for i in 0..theta.len() {
+                        m[i] = m[i] * b1 + g[i] * rest1;
+                        v[i] = v[i] * b2 + g[i] * g[i] * rest2;
+                        let update = (m[i] / c1) / ((v[i] / c2).sqrt() + eps);
+                        theta[i] = theta[i] * decay - update * lr;
+                    }
+                });
+            let device = grad.device();
+            var.set(&Tensor::from_vec(theta, &shape, device)?)?;
+            *moments = Some((
+                Tensor::from_vec(m, &shape, device)?,
+                Tensor::from_vec(v, &shape, device)?,
+            ));
         }
         Ok(())
     }
