@@ -327,11 +327,19 @@ pub fn actor_context(
         .filter(|i| *i < sentences.len() && !mentioning.contains(i))
         .filter(|&i| opens_with_follow_up(sentences[i].text))
         .collect();
-    // `"… first part. Second part," said X.`: the sentences inside the quote belong to X too.
-    let quoted: Vec<usize> = mentioning
+    // `"… first part. Second part," said X.`: the sentences inside the quote belong to X too,
+    // when X is named in the attribution after the closing mark (a name inside the quote is
+    // someone the speaker talks about, not the speaker).
+    let quote_blocks: Vec<(usize, usize)> = mentioning
         .iter()
-        .filter_map(|&i| quote_start(sentences, i).map(|start| start..i))
-        .flatten()
+        .filter_map(|&i| {
+            let start = quote_start(sentences, i)?;
+            attributed_after_quote(sentences[i].text, mentions).then_some((start, i))
+        })
+        .collect();
+    let quoted: Vec<usize> = quote_blocks
+        .iter()
+        .flat_map(|&(start, end)| start..end)
         .filter(|i| !mentioning.contains(i))
         .collect();
     let candidates: Vec<usize> = if mentioned {
@@ -339,7 +347,16 @@ pub fn actor_context(
         // attributed quotes and pronoun follow-ups that touch the topic), then its other
         // mentions and quotes, then other follow-ups.
         let keys = topic_keys(topic);
-        let touches = |i: &usize| touches_topic(sentences[*i].text, &keys);
+        // A quote is one statement: on the topic if any of its sentences is.
+        let touches = |i: &usize| {
+            let block = quote_blocks
+                .iter()
+                .find(|&&(start, end)| (start..=end).contains(i))
+                .map_or(*i..=*i, |&(start, end)| start..=end);
+            block
+                .into_iter()
+                .any(|j| touches_topic(sentences[j].text, &keys))
+        };
         let direct: Vec<usize> = mentioning.into_iter().chain(quoted).collect();
         let (direct_on_topic, direct_other): (Vec<usize>, Vec<usize>) =
             direct.into_iter().partition(touches);
@@ -430,6 +447,18 @@ fn quote_balance(text: &str) -> i32 {
     }
 }
 
+/// Whether the actor is named after the last closing quote mark of `sentence` (`…," said X.`).
+fn attributed_after_quote(sentence: &str, mentions: &ActorMentions) -> bool {
+    let close = sentence
+        .rfind('\u{201d}')
+        .or_else(|| sentence.rfind('"'))
+        .unwrap_or(0);
+    mentions
+        .spans(sentence)
+        .iter()
+        .any(|&(start, _)| start > close)
+}
+
 /// The sentence where the quote closed in sentence `index` was opened, if it spans sentences.
 fn quote_start(sentences: &[Sentence], index: usize) -> Option<usize> {
     if quote_balance(sentences[index].text) >= 0 {
@@ -508,6 +537,40 @@ mod tests {
         );
     }
     use crate::text::sentences::split_sentences;
+
+    #[test]
+    fn a_quote_belongs_to_its_speaker_not_to_those_it_names() {
+        let text =
+            "Talks went on. \"We reject the vote. Turkey and Iran must act,\" said Rouhani. \
+                    \"No one recognises you. It is illegitimate,\" said Erdogan.";
+        let sentences = split_sentences(text);
+        let turkey = actor_context(
+            &sentences,
+            &ActorMentions::new("Turkey", &[]),
+            "the vote",
+            1000,
+        );
+        // Turkey is named inside Rouhani's quote: that sentence is a mention, the rest of the
+        // quote is not Turkey's.
+        assert!(!turkey.text.contains("We reject"), "{}", turkey.text);
+        // A quote is one statement: its sentences without a topic word ride with the one that
+        // has it, ahead of the speaker's other, off-topic sentences.
+        let text = "Erdogan arrived in Tehran with a large delegation of ministers. \
+                    \"The vote is a plot. No one recognises you. It is illegitimate,\" said Erdogan.";
+        let sentences = split_sentences(text);
+        let erdogan = actor_context(
+            &sentences,
+            &ActorMentions::new("Erdogan", &[]),
+            "the vote",
+            100,
+        );
+        assert!(
+            erdogan.text.contains("No one recognises you"),
+            "{}",
+            erdogan.text
+        );
+        assert!(!erdogan.text.contains("arrived"), "{}", erdogan.text);
+    }
 
     #[test]
     fn marks_wrap_every_mention_once_longest_first() {
