@@ -7,9 +7,9 @@
 //! 25 minutes on 2 cores), so this test runs where it exists and says it is skipped elsewhere
 //! (CI trains no real model). Point STANCE_TEST_MODEL at another folder to test that one.
 //!
-//! Both tests are ignored for now: the default model trained so far labels Erdogan, Rouhani and
-//! Iraq FAVOR and the KRG AGAINST (inverted), see docs/results.md. `cargo test --release --test
-//! seed_example -- --ignored` runs them.
+//! Both tests are ignored for now: the default model trained so far gets Erdogan, Rouhani and Iraq
+//! right (AGAINST) but labels the KRG AGAINST too, see docs/results.md. `cargo test --release
+//! --test seed_example -- --ignored` runs them.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -92,7 +92,7 @@ fn check(record: &serde_json::Value, needle: &str, stance: &str, evidence: &[&st
 }
 
 #[test]
-#[ignore = "the current default model gets this article wrong (issue 5 is open); run with --ignored"]
+#[ignore = "the current default model labels the KRG AGAINST (issue 5 is open); run with --ignored"]
 fn the_erdogan_rouhani_article_with_named_actors() {
     let Some(model) = model() else { return };
     let record = predict(
@@ -131,7 +131,7 @@ fn the_erdogan_rouhani_article_with_named_actors() {
 }
 
 #[test]
-#[ignore = "the current default model gets this article wrong (issue 5 is open); run with --ignored"]
+#[ignore = "the current default model labels the KRG AGAINST (issue 5 is open); run with --ignored"]
 fn the_erdogan_rouhani_article_with_discovered_actors() {
     let Some(model) = model() else { return };
     let record = predict(&model, &[]);
