@@ -165,7 +165,6 @@ impl FusedAttention {
                 )
             },
             |(probs, dropped, dprobs), task| {
-                let out = out;
                 let (keys, offset) = self.weights(g, task, q, k, probs, false);
                 let n = seq * keys;
                 // The weights as used (after dropout), and the dropout factors on their own.
@@ -193,7 +192,7 @@ impl FusedAttention {
                         keys,
                         g.head_dim,
                         seq,
-                        out.2 .0.add(offset),
+                        out.2.ptr().add(offset),
                         1,
                         ld,
                         false,
@@ -256,7 +255,7 @@ impl FusedAttention {
                         seq,
                         g.head_dim,
                         keys,
-                        out.0 .0.add(offset),
+                        out.0.ptr().add(offset),
                         1,
                         ld,
                         false,
@@ -278,7 +277,7 @@ impl FusedAttention {
                         keys,
                         g.head_dim,
                         seq,
-                        out.1 .0.add(offset),
+                        out.1.ptr().add(offset),
                         1,
                         ld,
                         false,
@@ -318,6 +317,13 @@ struct SharedOut(*mut f32);
 // while the tasks run.
 unsafe impl Send for SharedOut {}
 unsafe impl Sync for SharedOut {}
+
+impl SharedOut {
+    /// The pointer; a method, so that closures capture the whole (Send) wrapper.
+    fn ptr(self) -> *mut f32 {
+        self.0
+    }
+}
 
 /// SplitMix64 seeded by (call seed, block): the dropout mask of a block is the same in the
 /// forward and the backward pass, whatever thread computes it.
@@ -379,7 +385,6 @@ impl CustomOp3 for FusedAttention {
         (0..g.batch * self.heads).into_par_iter().for_each_init(
             || vec![0f32; g.seq * g.seq],
             |probs, task| {
-                let shared = shared;
                 let (keys, offset) = self.weights(&g, task, q, k, probs, true);
                 // SAFETY: as in `weights`; each task writes its own block of `out`.
                 unsafe {
@@ -387,7 +392,7 @@ impl CustomOp3 for FusedAttention {
                         g.seq,
                         g.head_dim,
                         keys,
-                        shared.0.add(offset),
+                        shared.ptr().add(offset),
                         1,
                         g.hidden as isize,
                         false,
