@@ -88,6 +88,19 @@ pub enum Error {
     #[error("invalid input: {0}")]
     InvalidInput(String),
 
+    /// An output file could not be encoded (CSV, Parquet).
+    #[error("writing {path}: {message}")]
+    Write {
+        /// The output file (`-` for standard output).
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+
+    /// A plot could not be drawn.
+    #[error("plot: {0}")]
+    Plot(String),
+
     /// A tensor operation failed.
     #[error("tensor: {0}")]
     Candle(candle_core::Error),

@@ -10,7 +10,9 @@ pub mod data;
 pub mod error;
 pub mod eval;
 pub mod model;
+pub mod plot;
 pub mod predict;
+pub mod report;
 pub mod text;
 pub mod train;
 

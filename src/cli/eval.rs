@@ -7,10 +7,16 @@ use anyhow::Context;
 use clap::Args;
 use stance::data::dataset::{load_examples, LoadOptions};
 use stance::eval::{evaluate, render_table};
+use stance::model::folder::write_atomically;
 use stance::model::StanceModel;
+use stance::plot;
 
 use super::progress;
 use super::DEFAULT_MODEL;
+
+/// File names of `--plot DIR`.
+const CONFUSION_FILE: &str = "confusion_matrix.svg";
+const CLASSES_FILE: &str = "class_scores.svg";
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
@@ -25,6 +31,9 @@ pub struct EvalArgs {
     /// Write each example's prediction as JSONL to this file.
     #[arg(long)]
     predictions: Option<PathBuf>,
+    /// Write the confusion matrix and per-class precision/recall/F1 as SVG into this folder.
+    #[arg(long, value_name = "DIR")]
+    plot: Option<PathBuf>,
     /// Skip invalid lines (counted and reported) instead of stopping at the first.
     #[arg(long)]
     skip_invalid: bool,
@@ -73,7 +82,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     write!(stdout, "{}", render_table(&report))?;
     if let Some(path) = &args.json {
         let text = serde_json::to_string_pretty(&report)?;
-        stance::model::folder::write_atomically(path, text.as_bytes())?;
+        write_atomically(path, text.as_bytes())?;
     }
     if let Some(path) = &args.predictions {
         let mut text = String::new();
@@ -81,7 +90,26 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
             text.push_str(&serde_json::to_string(p)?);
             text.push('\n');
         }
-        stance::model::folder::write_atomically(path, text.as_bytes())?;
+        write_atomically(path, text.as_bytes())?;
+    }
+    if let Some(dir) = &args.plot {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let name = args.data.display().to_string();
+        let overall = &report.overall;
+        let confusion = plot::confusion_svg(
+            &report.labels,
+            &overall.confusion,
+            &format!("Confusion matrix: {name} ({} examples)", overall.total),
+        )?;
+        let classes = plot::class_scores_svg(
+            &overall.classes,
+            &format!(
+                "Per class: {name} (accuracy {:.3}, macro-F1 {:.3})",
+                overall.accuracy, overall.macro_f1
+            ),
+        )?;
+        write_atomically(&dir.join(CONFUSION_FILE), confusion.as_bytes())?;
+        write_atomically(&dir.join(CLASSES_FILE), classes.as_bytes())?;
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ mod eval;
 mod model;
 mod predict;
 mod progress;
+mod report;
 mod train;
 
 /// Default location of the fine-tuned model that the README's quickstart produces.
@@ -30,6 +31,8 @@ pub struct Cli {
 enum Command {
     /// Each actor's stance toward the topic in news articles, with evidence (batch or one article).
     Predict(Box<predict::PredictArgs>),
+    /// A self-contained HTML report of predictions: actor × topic table, timelines, articles.
+    Report(report::ReportArgs),
     /// Classify (topic, actor, text) pairs with a fine-tuned model.
     Classify(classify::ClassifyArgs),
     /// Fine-tune a base model on labelled files into a stance classifier.
@@ -50,6 +53,7 @@ enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Predict(args) => predict::run(*args),
+        Command::Report(args) => report::run(args),
         Command::Classify(args) => classify::run(args),
         Command::Train(args) => train::run(*args),
         Command::Eval(args) => eval::run(args),

@@ -5,14 +5,35 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use clap::Args;
+use clap::{Args, ValueEnum};
 use stance::model::StanceModel;
 use stance::predict::{
     count_records, predict_articles, predict_stream, ArticleInput, ArticlePrediction, GivenActor,
-    PredictOptions, Shard, Sink, StreamOptions,
+    OutputFormat, PredictOptions, Shard, Sink, StreamOptions,
 };
 
 use super::{progress, read_text, DEFAULT_MODEL};
+
+/// The corpus output's format.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// One JSON record per article, actors nested.
+    Jsonl,
+    /// One row per (article, actor) with a header.
+    Csv,
+    /// One row per (article, actor) in a Parquet file (needs --output; no --resume).
+    Parquet,
+}
+
+impl From<FormatArg> for OutputFormat {
+    fn from(format: FormatArg) -> Self {
+        match format {
+            FormatArg::Jsonl => OutputFormat::Jsonl,
+            FormatArg::Csv => OutputFormat::Csv,
+            FormatArg::Parquet => OutputFormat::Parquet,
+        }
+    }
+}
 
 #[derive(Debug, Args)]
 pub struct PredictArgs {
@@ -22,9 +43,12 @@ pub struct PredictArgs {
     /// JSONL of articles {"id", "text", "topic", "actors"?}; `-` for stdin.
     #[arg(long, short, conflicts_with_all = ["text", "topic", "actor"])]
     input: Option<PathBuf>,
-    /// Where to write JSONL records (default: stdout).
+    /// Where to write the records (default: stdout).
     #[arg(long, short, requires = "input")]
     output: Option<PathBuf>,
+    /// Output format (default: from the --output extension .csv/.parquet, else jsonl).
+    #[arg(long, value_enum, requires = "input")]
+    format: Option<FormatArg>,
     /// One article as a text file (`-` for stdin); needs --topic. Prints a table.
     #[arg(long, requires = "topic")]
     text: Option<PathBuf>,
@@ -78,6 +102,12 @@ pub fn run(args: PredictArgs) -> anyhow::Result<()> {
             resume: args.resume,
             overwrite: args.force,
             skip_invalid: args.skip_invalid,
+            format: args.format.map(OutputFormat::from).unwrap_or_else(|| {
+                args.output
+                    .as_deref()
+                    .and_then(OutputFormat::from_extension)
+                    .unwrap_or_default()
+            }),
         };
         let sink = match &args.output {
             Some(path) => Sink::File(path.clone()),

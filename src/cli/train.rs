@@ -7,8 +7,8 @@ use clap::{Args, ValueEnum};
 use indicatif::ProgressBar;
 use stance::model::hub;
 use stance::train::{
-    resume, train, EpochRecord, SelectMetric, StepRecord, TrainObserver, TrainSettings, LOG_FILE,
-    SUMMARY_FILE,
+    resume, train, EpochRecord, SelectMetric, StepRecord, TrainObserver, TrainSettings,
+    CURVES_FILE, LOG_FILE, SUMMARY_FILE,
 };
 
 use super::progress;
@@ -246,11 +246,13 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
             format!(" (dev macro-F1 {:.4})", d.macro_f1)
         });
         eprintln!(
-            "saved the model of epoch {}{dev} to {} in {:.0} s; metrics in {}, summary in {}",
+            "saved the model of epoch {}{dev} to {} in {:.0} s; metrics in {} (curves in {}), \
+             summary in {}",
             summary.saved_epoch,
             args.output.display(),
             summary.seconds,
             args.output.join(LOG_FILE).display(),
+            args.output.join(CURVES_FILE).display(),
             args.output.join(SUMMARY_FILE).display()
         );
     }

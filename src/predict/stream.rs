@@ -1,18 +1,19 @@
 //! Batch prediction over a JSONL corpus: streams the input a chunk of articles at a time
 //! (bounded memory), keeps one shard of it, skips ids already in the output when resuming, and
-//! appends each chunk's records as whole lines.
+//! hands each chunk's records to the output writer ([`super::output`]).
 //!
 //! Crash safety: records are appended one chunk at a time after the chunk is complete. A kill can
 //! at worst leave the last line unfinished; `--resume` cuts such a line off before continuing, and
 //! skips every id already written, so each article ends up in the output exactly once.
 
 use std::collections::HashSet;
-use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::str::FromStr;
 
 use super::article::{ArticleInput, RawArticle};
+use super::output::{open_output, ErrorRecord, OutputFormat, OutputOptions, RecordWriter, Sink};
 use super::pipeline::{predict_articles, PredictOptions};
 use crate::data::jsonl::JsonlReader;
 use crate::error::{Error, Result};
@@ -71,6 +72,8 @@ pub struct StreamOptions {
     pub overwrite: bool,
     /// Write an `{"id", "error"}` record for an invalid line and go on, instead of stopping.
     pub skip_invalid: bool,
+    /// The output's format.
+    pub format: OutputFormat,
 }
 
 impl Default for StreamOptions {
@@ -82,6 +85,7 @@ impl Default for StreamOptions {
             resume: false,
             overwrite: false,
             skip_invalid: false,
+            format: OutputFormat::Jsonl,
         }
     }
 }
@@ -97,14 +101,6 @@ pub struct StreamSummary {
     pub already_done: usize,
     /// Invalid lines written as error records (with `skip_invalid`).
     pub invalid: usize,
-}
-
-/// Where records go.
-pub enum Sink {
-    /// Standard output (no resume).
-    Stdout,
-    /// A file.
-    File(PathBuf),
 }
 
 /// Counts the records a run over `input` will see (non-blank lines of this shard), for a
@@ -129,103 +125,21 @@ pub fn count_records(input: &Path, shard: Option<Shard>) -> Option<usize> {
     Some(count)
 }
 
-/// Cuts an unfinished last line off `path` and returns the ids of its records.
-fn repair_and_read_ids(path: &Path) -> Result<HashSet<String>> {
-    let mut file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(path)
-        .map_err(|e| Error::io(path, e))?;
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)
-        .map_err(|e| Error::io(path, e))?;
-    let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    if complete < bytes.len() {
-        file.set_len(complete as u64)
-            .map_err(|e| Error::io(path, e))?;
-        file.seek(SeekFrom::End(0))
-            .map_err(|e| Error::io(path, e))?;
-    }
-    let mut ids = HashSet::new();
-    for (number, line) in bytes[..complete].split(|&b| b == b'\n').enumerate() {
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let value: serde_json::Value = serde_json::from_slice(line).map_err(|e| Error::Record {
-            path: path.to_path_buf(),
-            line: number + 1,
-            message: format!("cannot resume: the output has an invalid line: {e}"),
-        })?;
-        match value.get("id").and_then(|v| v.as_str()) {
-            Some(id) => {
-                ids.insert(id.to_string());
-            }
-            None => {
-                return Err(Error::Record {
-                    path: path.to_path_buf(),
-                    line: number + 1,
-                    message: "cannot resume: a record without `id`".to_string(),
-                })
-            }
-        }
-    }
-    Ok(ids)
-}
-
-fn open_sink(sink: &Sink, options: &StreamOptions) -> Result<(Box<dyn Write>, HashSet<String>)> {
-    match sink {
-        Sink::Stdout => {
-            if options.resume {
-                return Err(Error::InvalidInput(
-                    "--resume needs an output file (--output)".to_string(),
-                ));
-            }
-            Ok((Box::new(std::io::stdout()), HashSet::new()))
-        }
-        Sink::File(path) => {
-            let exists = path.exists();
-            let done = if exists && options.resume {
-                repair_and_read_ids(path)?
-            } else if exists && !options.overwrite {
-                return Err(Error::InvalidInput(format!(
-                    "{} exists: continue it with --resume, or replace it with --force",
-                    path.display()
-                )));
-            } else {
-                if exists {
-                    File::create(path).map_err(|e| Error::io(path, e))?;
-                }
-                HashSet::new()
-            };
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-            }
-            let file = OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-                .map_err(|e| Error::io(path, e))?;
-            Ok((Box::new(file), done))
-        }
-    }
-}
-
 /// Input records read but not written yet: a chunk of articles and the error records of invalid
 /// lines among them (written after the chunk's articles).
 #[derive(Default)]
 struct Pending {
     articles: Vec<ArticleInput>,
-    errors: Vec<String>,
+    errors: Vec<ErrorRecord>,
     /// Input records handled, including skipped ones, for the progress count.
     records: usize,
 }
 
-/// Classifies pending chunks and appends their records to the output as whole lines.
+/// Classifies pending chunks and hands their records to the output writer.
 struct ChunkWriter<'a> {
     model: &'a StanceModel,
     options: &'a PredictOptions,
-    out: &'a mut Box<dyn Write>,
-    sink_name: &'a Path,
+    out: Box<dyn RecordWriter>,
     progress: &'a mut dyn FnMut(usize),
 }
 
@@ -235,30 +149,19 @@ impl ChunkWriter<'_> {
             return Ok(());
         }
         let predictions = predict_articles(self.model, &pending.articles, self.options)?;
-        let mut buffer = Vec::new();
-        for prediction in &predictions {
-            serde_json::to_writer(&mut buffer, prediction)
-                .map_err(|e| Error::InvalidInput(e.to_string()))?;
-            buffer.push(b'\n');
-            summary.articles += 1;
-            summary.actors += prediction.actors.len();
-        }
-        for record in pending.errors.drain(..) {
-            buffer.extend_from_slice(record.as_bytes());
-            buffer.push(b'\n');
-        }
-        let write_error = |e: std::io::Error| Error::io(self.sink_name, e);
-        self.out.write_all(&buffer).map_err(write_error)?;
-        self.out.flush().map_err(write_error)?;
+        self.out.write_chunk(&predictions, &pending.errors)?;
+        summary.articles += predictions.len();
+        summary.actors += predictions.iter().map(|p| p.actors.len()).sum::<usize>();
         (self.progress)(pending.records);
         pending.records = 0;
         pending.articles.clear();
+        pending.errors.clear();
         Ok(())
     }
 }
 
-/// Runs `model` over the articles of `input` (`-` for stdin), writing one JSON record per
-/// article to `sink`. `progress` is told how many input records were handled.
+/// Runs `model` over the articles of `input` (`-` for stdin), writing their records to `sink` in
+/// `options.format`. `progress` is told how many input records were handled.
 pub fn predict_stream(
     model: &StanceModel,
     input: &Path,
@@ -266,16 +169,20 @@ pub fn predict_stream(
     options: &StreamOptions,
     progress: &mut dyn FnMut(usize),
 ) -> Result<StreamSummary> {
-    let (mut out, done) = open_sink(sink, options)?;
-    let sink_name = match sink {
-        Sink::Stdout => PathBuf::from("-"),
-        Sink::File(path) => path.clone(),
-    };
+    let opened = open_output(
+        sink,
+        &OutputOptions {
+            format: options.format,
+            labels: model.labels(),
+            resume: options.resume,
+            overwrite: options.overwrite,
+        },
+    )?;
+    let done = opened.done;
     let mut writer = ChunkWriter {
         model,
         options: &options.predict,
-        out: &mut out,
-        sink_name: &sink_name,
+        out: opened.writer,
         progress,
     };
     let mut summary = StreamSummary::default();
@@ -313,8 +220,10 @@ pub fn predict_stream(
                 let id = format!("line:{line}");
                 if !done.contains(&id) {
                     summary.invalid += 1;
-                    let record = serde_json::json!({"id": id, "error": error.to_string()});
-                    pending.errors.push(record.to_string());
+                    pending.errors.push(ErrorRecord {
+                        id,
+                        message: error.to_string(),
+                    });
                 }
             }
             Err(error) => {
@@ -328,6 +237,7 @@ pub fn predict_stream(
         }
     }
     writer.write(&mut pending, &mut summary)?;
+    writer.out.finish()?;
     Ok(summary)
 }
 
@@ -351,19 +261,5 @@ mod tests {
         let mut all: Vec<usize> = parts.concat();
         all.sort();
         assert_eq!(all, (0..10).collect::<Vec<_>>());
-    }
-
-    #[test]
-    fn resume_cuts_an_unfinished_line_and_reads_ids() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("out.jsonl");
-        std::fs::write(&path, "{\"id\":\"a\"}\n{\"id\":\"b\"}\n{\"id\":\"c\",\"act").unwrap();
-        let ids = repair_and_read_ids(&path).unwrap();
-        assert_eq!(ids.len(), 2);
-        assert!(ids.contains("a") && ids.contains("b"));
-        assert_eq!(
-            std::fs::read_to_string(&path).unwrap(),
-            "{\"id\":\"a\"}\n{\"id\":\"b\"}\n"
-        );
     }
 }

@@ -12,5 +12,5 @@ pub mod trainer;
 pub use settings::{SelectMetric, TrainSettings};
 pub use trainer::{
     resume, train, DevScores, EpochRecord, Silent, StepRecord, TrainObserver, TrainSummary,
-    LOG_FILE, SUMMARY_FILE,
+    CURVES_FILE, LOG_FILE, SUMMARY_FILE,
 };

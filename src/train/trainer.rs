@@ -25,6 +25,9 @@ use crate::model::{ClassifierSpec, DropoutRng, EncodedPair, PairInput, StanceMod
 pub const LOG_FILE: &str = "train_log.jsonl";
 /// The run's summary, written when training ends.
 pub const SUMMARY_FILE: &str = "training.json";
+/// The learning curves (training loss, dev scores per epoch) drawn from the metrics log, next
+/// to it; redrawn after every epoch.
+pub const CURVES_FILE: &str = "learning_curves.svg";
 
 /// What a run reports as it goes; the CLI draws a progress bar from it.
 pub trait TrainObserver {
@@ -236,6 +239,17 @@ impl RunPaths {
     fn log(&self) -> PathBuf {
         self.out.join(LOG_FILE)
     }
+    fn curves(&self) -> PathBuf {
+        self.out.join(CURVES_FILE)
+    }
+}
+
+/// Draws the learning curves of the log's `history` into the run's folder.
+fn write_curves(paths: &RunPaths, history: &[serde_json::Value]) -> Result<()> {
+    let curve = crate::plot::LearningCurve::from_log(history);
+    let title = format!("Learning curves: {}", paths.out.display());
+    let svg = crate::plot::learning_curves_svg(&curve, &title)?;
+    crate::model::folder::write_atomically(&paths.curves(), svg.as_bytes())
 }
 
 /// Trains a new run into `out`. Fails when `out` holds a model or a checkpoint, unless
@@ -561,7 +575,11 @@ fn run(
         if !finished {
             checkpoint::save(&paths.checkpoint(), &model, &optimizer, &vars, &state)?;
         }
+        // After the checkpoint: a plotting failure cannot cost the epoch.
+        write_curves(paths, &state.history)?;
     }
+    // Also when patience ran out (the loop was left before the drawing above).
+    write_curves(paths, &state.history)?;
 
     let calibration = match &dev {
         None => {

@@ -1,0 +1,244 @@
+//! Where `stance predict` writes a corpus's records, and in which format: JSONL (one nested
+//! record per article), CSV or Parquet (flat, one row per article and actor).
+//!
+//! Every writer receives whole chunks and makes each chunk durable before the next one, so that a
+//! killed run loses at most the chunk in flight. JSONL and CSV append whole lines and can be
+//! resumed; a Parquet file is only readable once its footer is written, so it is written under a
+//! temporary name and renamed when complete, and cannot be resumed.
+
+mod csv_file;
+mod flat;
+mod jsonl_file;
+#[cfg(feature = "parquet")]
+mod parquet_file;
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+pub use flat::{flat_columns, flat_rows, FlatRow};
+#[cfg(feature = "parquet")]
+pub use parquet_file::schema as parquet_schema;
+
+use super::pipeline::ArticlePrediction;
+use crate::error::{Error, Result};
+
+/// The format of a corpus run's output.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// One JSON record per article, actors nested (the default).
+    #[default]
+    Jsonl,
+    /// One row per (article, actor), comma-separated with a header.
+    Csv,
+    /// One row per (article, actor) in an Apache Parquet file.
+    Parquet,
+}
+
+impl OutputFormat {
+    /// The format a file name implies by its extension (`.csv`, `.parquet`), if any.
+    pub fn from_extension(path: &Path) -> Option<OutputFormat> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "csv" => Some(OutputFormat::Csv),
+            "parquet" | "pq" => Some(OutputFormat::Parquet),
+            "jsonl" | "ndjson" => Some(OutputFormat::Jsonl),
+            _ => None,
+        }
+    }
+}
+
+impl FromStr for OutputFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "jsonl" => Ok(OutputFormat::Jsonl),
+            "csv" => Ok(OutputFormat::Csv),
+            "parquet" => Ok(OutputFormat::Parquet),
+            _ => Err(format!(
+                "unknown format `{s}` (expected jsonl, csv or parquet)"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for OutputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            OutputFormat::Jsonl => "jsonl",
+            OutputFormat::Csv => "csv",
+            OutputFormat::Parquet => "parquet",
+        })
+    }
+}
+
+/// Where records go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sink {
+    /// Standard output (no resume).
+    Stdout,
+    /// A file.
+    File(PathBuf),
+}
+
+impl Sink {
+    /// The name used in messages (`-` for standard output).
+    pub fn name(&self) -> PathBuf {
+        match self {
+            Sink::Stdout => PathBuf::from("-"),
+            Sink::File(path) => path.clone(),
+        }
+    }
+}
+
+/// An input line that is not a valid article, kept as a record with `--skip-invalid`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorRecord {
+    /// `line:N`, the line it came from.
+    pub id: String,
+    /// What is wrong with it (`FILE:LINE: …`).
+    pub message: String,
+}
+
+/// Writes a run's records chunk by chunk.
+pub trait RecordWriter {
+    /// Appends the records of one chunk: the articles, then the error records of the invalid
+    /// lines among them. JSONL and CSV records are on disk when this returns.
+    fn write_chunk(
+        &mut self,
+        predictions: &[ArticlePrediction],
+        errors: &[ErrorRecord],
+    ) -> Result<()>;
+
+    /// Completes the output. Until then a Parquet output exists only under a temporary name
+    /// (removed if the writer is dropped unfinished, e.g. after an error).
+    fn finish(self: Box<Self>) -> Result<()>;
+}
+
+/// How to open an output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutputOptions<'a> {
+    /// The file format.
+    pub format: OutputFormat,
+    /// The model's labels in id order (the CSV/Parquet probability columns).
+    pub labels: &'a [String],
+    /// Continue an existing output, skipping the ids it holds.
+    pub resume: bool,
+    /// Replace an existing output.
+    pub overwrite: bool,
+}
+
+/// An opened output: its writer and, when resuming, the ids already written.
+pub struct OpenedOutput {
+    /// Where chunks go.
+    pub writer: Box<dyn RecordWriter>,
+    /// Ids found in the existing output (empty unless resuming).
+    pub done: HashSet<String>,
+}
+
+/// Opens `sink` for writing in `options.format`; with `options.resume`, repairs an output cut off
+/// by a kill and reads the ids it holds.
+pub fn open_output(sink: &Sink, options: &OutputOptions) -> Result<OpenedOutput> {
+    if options.format == OutputFormat::Parquet {
+        if options.resume {
+            return Err(Error::InvalidInput(
+                "--resume does not work with --format parquet (a Parquet file is only readable \
+                 once complete); split long runs with --shard I/N instead, or write JSONL or CSV"
+                    .to_string(),
+            ));
+        }
+        let Sink::File(path) = sink else {
+            return Err(Error::InvalidInput(
+                "--format parquet needs an output file (--output FILE.parquet)".to_string(),
+            ));
+        };
+        if path.exists() && !options.overwrite {
+            return Err(Error::InvalidInput(format!(
+                "{} exists: replace it with --force",
+                path.display()
+            )));
+        }
+        create_parent(path)?;
+        return Ok(OpenedOutput {
+            writer: parquet_writer(path, options.labels)?,
+            done: HashSet::new(),
+        });
+    }
+    let (out, done): (Box<dyn std::io::Write>, HashSet<String>) = match sink {
+        Sink::Stdout => {
+            if options.resume {
+                return Err(Error::InvalidInput(
+                    "--resume needs an output file (--output)".to_string(),
+                ));
+            }
+            (Box::new(std::io::stdout()), HashSet::new())
+        }
+        Sink::File(path) => {
+            let exists = path.exists();
+            let done = if exists && options.resume {
+                match options.format {
+                    OutputFormat::Csv => csv_file::repair_and_read_ids(path, options.labels)?,
+                    _ => jsonl_file::repair_and_read_ids(path)?,
+                }
+            } else if exists && !options.overwrite {
+                return Err(Error::InvalidInput(format!(
+                    "{} exists: continue it with --resume, or replace it with --force",
+                    path.display()
+                )));
+            } else {
+                if exists {
+                    std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+                }
+                HashSet::new()
+            };
+            create_parent(path)?;
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|e| Error::io(path, e))?;
+            (Box::new(file), done)
+        }
+    };
+    let name = sink.name();
+    let writer: Box<dyn RecordWriter> = match options.format {
+        OutputFormat::Csv => {
+            // A new (or emptied) file starts with the header; a resumed one already has it.
+            let needs_header = match sink {
+                Sink::Stdout => true,
+                Sink::File(path) => std::fs::metadata(path).map_or(true, |m| m.len() == 0),
+            };
+            Box::new(csv_file::CsvWriter::new(
+                out,
+                name,
+                options.labels,
+                needs_header,
+            )?)
+        }
+        _ => Box::new(jsonl_file::JsonlWriter::new(out, name)),
+    };
+    Ok(OpenedOutput { writer, done })
+}
+
+#[cfg(feature = "parquet")]
+fn parquet_writer(path: &Path, labels: &[String]) -> Result<Box<dyn RecordWriter>> {
+    Ok(Box::new(parquet_file::ParquetWriter::create(path, labels)?))
+}
+
+#[cfg(not(feature = "parquet"))]
+fn parquet_writer(_path: &Path, _labels: &[String]) -> Result<Box<dyn RecordWriter>> {
+    Err(Error::InvalidInput(
+        "this stance was built without Parquet support (cargo feature `parquet`); rebuild with \
+         default features, or write --format csv"
+            .to_string(),
+    ))
+}
+
+fn create_parent(path: &Path) -> Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    Ok(())
+}
