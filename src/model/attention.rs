@@ -4,6 +4,7 @@ use candle_core::{Result, Tensor, D};
 use candle_nn::{Linear, Module, VarBuilder};
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use super::config::BertConfig;
 use super::dropout::{Dropout, DropoutRng};
@@ -54,7 +55,7 @@ pub fn set_fused_kernels(enabled: bool) {
 #[derive(Debug, Clone)]
 pub struct AttentionMask {
     bias: Tensor,
-    mask: Tensor,
+    bytes: Arc<[u8]>,
 }
 
 impl AttentionMask {
@@ -62,7 +63,7 @@ impl AttentionMask {
     pub fn new(attention_mask: &Tensor) -> Result<Self> {
         Ok(AttentionMask {
             bias: attention_bias(attention_mask)?,
-            mask: attention_mask.clone(),
+            bytes: FusedAttention::mask_bytes(attention_mask)?,
         })
     }
 }
@@ -118,7 +119,7 @@ impl SelfAttention {
                 &query,
                 &key,
                 &value,
-                &mask.mask,
+                &mask.bytes,
                 self.num_heads,
                 dropout,
             );

@@ -4,6 +4,7 @@ use candle_core::{CpuStorage, CustomOp1, CustomOp2, DType, Layout, Result, Shape
 use rayon::prelude::*;
 
 use super::attention::fused_kernels;
+use super::cpu_buffers::contiguous_f32;
 use candle_nn::{Linear, Module, VarBuilder};
 
 use super::config::{BertConfig, HiddenAct};
@@ -72,20 +73,13 @@ struct FastGelu;
 /// Elements per parallel chunk: enough to amortise scheduling, small enough to split over cores.
 const CHUNK: usize = 1 << 14;
 
-fn contiguous_f32<'a>(storage: &'a CpuStorage, layout: &Layout) -> Result<&'a [f32]> {
-    match layout.contiguous_offsets() {
-        Some((start, end)) => Ok(&storage.as_slice::<f32>()?[start..end]),
-        None => candle_core::bail!("gelu: input must be contiguous"),
-    }
-}
-
 impl CustomOp1 for FastGelu {
     fn name(&self) -> &'static str {
         "fast-gelu"
     }
 
     fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
-        let mut out = contiguous_f32(storage, layout)?.to_vec();
+        let mut out = contiguous_f32(storage, layout, "gelu")?.to_vec();
         out.par_chunks_mut(CHUNK)
             .for_each(super::fast_math::gelu_in_place);
         Ok((CpuStorage::F32(out), layout.shape().clone()))
@@ -113,8 +107,8 @@ impl CustomOp2 for GeluBackward {
         s2: &CpuStorage,
         l2: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
-        let xs = contiguous_f32(s1, l1)?;
-        let mut grads = contiguous_f32(s2, l2)?.to_vec();
+        let xs = contiguous_f32(s1, l1, "gelu backward")?;
+        let mut grads = contiguous_f32(s2, l2, "gelu backward")?.to_vec();
         if xs.len() != grads.len() {
             candle_core::bail!("gelu backward: input and gradient sizes differ");
         }

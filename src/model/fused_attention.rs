@@ -11,9 +11,12 @@
 //! `Q·Kᵀ` and saves hundreds of megabytes per step. Values and gradients match the op-by-op
 //! path to float rounding (tested).
 
+use std::sync::Arc;
+
 use candle_core::{CpuStorage, CustomOp3, Layout, Result, Shape, Tensor};
 use rayon::prelude::*;
 
+use super::cpu_buffers::{contiguous_f32, values};
 use super::fast_math::masked_softmax;
 
 /// The fused attention of one layer over `(batch, seq, hidden)` projections.
@@ -21,34 +24,39 @@ use super::fast_math::masked_softmax;
 pub struct FusedAttention {
     heads: usize,
     /// Per sequence, 1 for tokens to attend to, 0 for padding; `batch × seq`.
-    mask: Vec<u8>,
+    mask: Arc<[u8]>,
     /// Probability of dropping an attention weight, and the seed of this call's masks.
     dropout: Option<(f32, u64)>,
 }
 
 impl FusedAttention {
-    /// Attends with `query`, `key` and `value` of shape `(batch, seq, hidden)` and
-    /// `attention_mask` `(batch, seq)` of 1 (token) and 0 (padding), with dropout on the attention
-    /// weights when `dropout` gives a probability and a seed. Gradients flow to the three inputs
-    /// when they need one.
-    pub fn forward(
-        query: &Tensor,
-        key: &Tensor,
-        value: &Tensor,
-        attention_mask: &Tensor,
-        heads: usize,
-        dropout: Option<(f32, u64)>,
-    ) -> Result<Tensor> {
-        let mask = attention_mask
+    /// The `(batch, seq)` attention mask of 1 (token) and 0 (padding) as the kernel reads it;
+    /// computed once per forward pass and shared by the layers.
+    pub fn mask_bytes(attention_mask: &Tensor) -> Result<Arc<[u8]>> {
+        Ok(attention_mask
             .flatten_all()?
             .to_dtype(candle_core::DType::F32)?
             .to_vec1::<f32>()?
             .into_iter()
             .map(|m| u8::from(m != 0.0))
-            .collect();
+            .collect())
+    }
+
+    /// Attends with `query`, `key` and `value` of shape `(batch, seq, hidden)` under `mask`
+    /// (from [`FusedAttention::mask_bytes`]), with dropout on the attention weights when
+    /// `dropout` gives a probability and a seed. Gradients flow to the three inputs when they
+    /// need one.
+    pub fn forward(
+        query: &Tensor,
+        key: &Tensor,
+        value: &Tensor,
+        mask: &Arc<[u8]>,
+        heads: usize,
+        dropout: Option<(f32, u64)>,
+    ) -> Result<Tensor> {
         let op = FusedAttention {
             heads,
-            mask,
+            mask: mask.clone(),
             dropout: dropout.filter(|(p, _)| *p > 0.0),
         };
         let (query, key, value) = (query.contiguous()?, key.contiguous()?, value.contiguous()?);
@@ -102,26 +110,22 @@ impl FusedAttention {
         // SAFETY: `q` and `k` hold (batch, seq, hidden); the block at `offset` spans seq rows of
         // head_dim columns with row stride `hidden`. `probs` holds seq × keys floats.
         unsafe {
-            gemm::gemm(
+            block_matmul(
                 g.seq,
                 keys,
                 g.head_dim,
-                probs.as_mut_ptr(),
-                1,
-                keys as isize,
-                false,
-                q.as_ptr().add(offset),
-                1,
-                g.hidden as isize,
-                k.as_ptr().add(offset),
-                g.hidden as isize,
-                1,
-                0.0,
+                (probs.as_mut_ptr(), keys as isize),
+                Operand {
+                    ptr: q.as_ptr().add(offset),
+                    col: 1,
+                    row: g.hidden as isize,
+                },
+                Operand {
+                    ptr: k.as_ptr().add(offset),
+                    col: g.hidden as isize,
+                    row: 1,
+                },
                 g.scale,
-                false,
-                false,
-                false,
-                gemm::Parallelism::None,
             );
         }
         for row in probs.chunks_exact_mut(keys) {
@@ -188,48 +192,40 @@ impl FusedAttention {
                 // writes only its own (sequence, head) block of dq, dk and dv.
                 unsafe {
                     // dV = dropped(P)ᵀ · dO
-                    gemm::gemm(
+                    block_matmul(
                         keys,
                         g.head_dim,
                         seq,
-                        out.2.ptr().add(offset),
-                        1,
-                        ld,
-                        false,
-                        dropped.as_ptr(),
-                        keys as isize,
-                        1,
-                        grad.as_ptr().add(offset),
-                        1,
-                        ld,
-                        0.0,
+                        (out.2.ptr().add(offset), ld),
+                        Operand {
+                            ptr: dropped.as_ptr(),
+                            col: keys as isize,
+                            row: 1,
+                        },
+                        Operand {
+                            ptr: grad.as_ptr().add(offset),
+                            col: 1,
+                            row: ld,
+                        },
                         1.0,
-                        false,
-                        false,
-                        false,
-                        gemm::Parallelism::None,
                     );
                     // d(dropped P) = dO · Vᵀ
-                    gemm::gemm(
+                    block_matmul(
                         seq,
                         keys,
                         g.head_dim,
-                        dprobs.as_mut_ptr(),
-                        1,
-                        keys as isize,
-                        false,
-                        grad.as_ptr().add(offset),
-                        1,
-                        ld,
-                        v.as_ptr().add(offset),
-                        ld,
-                        1,
-                        0.0,
+                        (dprobs.as_mut_ptr(), keys as isize),
+                        Operand {
+                            ptr: grad.as_ptr().add(offset),
+                            col: 1,
+                            row: ld,
+                        },
+                        Operand {
+                            ptr: v.as_ptr().add(offset),
+                            col: ld,
+                            row: 1,
+                        },
                         1.0,
-                        false,
-                        false,
-                        false,
-                        gemm::Parallelism::None,
                     );
                 }
                 if let Some(factors) = &factors {
@@ -251,54 +247,93 @@ impl FusedAttention {
                 }
                 unsafe {
                     // dQ = scale · dS · K
-                    gemm::gemm(
+                    block_matmul(
                         seq,
                         g.head_dim,
                         keys,
-                        out.0.ptr().add(offset),
-                        1,
-                        ld,
-                        false,
-                        dprobs.as_ptr(),
-                        1,
-                        keys as isize,
-                        k.as_ptr().add(offset),
-                        1,
-                        ld,
-                        0.0,
+                        (out.0.ptr().add(offset), ld),
+                        Operand {
+                            ptr: dprobs.as_ptr(),
+                            col: 1,
+                            row: keys as isize,
+                        },
+                        Operand {
+                            ptr: k.as_ptr().add(offset),
+                            col: 1,
+                            row: ld,
+                        },
                         g.scale,
-                        false,
-                        false,
-                        false,
-                        gemm::Parallelism::None,
                     );
                     // dK = scale · dSᵀ · Q
-                    gemm::gemm(
+                    block_matmul(
                         keys,
                         g.head_dim,
                         seq,
-                        out.1.ptr().add(offset),
-                        1,
-                        ld,
-                        false,
-                        dprobs.as_ptr(),
-                        keys as isize,
-                        1,
-                        q.as_ptr().add(offset),
-                        1,
-                        ld,
-                        0.0,
+                        (out.1.ptr().add(offset), ld),
+                        Operand {
+                            ptr: dprobs.as_ptr(),
+                            col: keys as isize,
+                            row: 1,
+                        },
+                        Operand {
+                            ptr: q.as_ptr().add(offset),
+                            col: 1,
+                            row: ld,
+                        },
                         g.scale,
-                        false,
-                        false,
-                        false,
-                        gemm::Parallelism::None,
                     );
                 }
             },
         );
         (dq, dk, dv)
     }
+}
+
+/// A matrix operand read in place: its first element and its column and row strides (elements).
+#[derive(Clone, Copy)]
+struct Operand {
+    ptr: *const f32,
+    col: isize,
+    row: isize,
+}
+
+/// `dst = scale · lhs · rhs` for an `m × k` by `k × n` product on the calling thread (the tasks
+/// already split the work over the cores); `dst` is `(first element, row stride)` with contiguous
+/// rows.
+///
+/// # Safety
+/// Every operand must address valid `f32`s for the given sizes and strides, and `dst` must be
+/// written by no one else meanwhile.
+unsafe fn block_matmul(
+    m: usize,
+    n: usize,
+    k: usize,
+    (dst, dst_row): (*mut f32, isize),
+    lhs: Operand,
+    rhs: Operand,
+    scale: f32,
+) {
+    gemm::gemm(
+        m,
+        n,
+        k,
+        dst,
+        1,
+        dst_row,
+        false,
+        lhs.ptr,
+        lhs.col,
+        lhs.row,
+        rhs.ptr,
+        rhs.col,
+        rhs.row,
+        0.0,
+        scale,
+        false,
+        false,
+        false,
+        gemm::Parallelism::None,
+    );
 }
 
 /// Sizes shared by every (sequence, head) block.
@@ -345,18 +380,6 @@ impl BlockRng {
     }
 }
 
-fn contiguous<'a>(storage: &'a CpuStorage, layout: &Layout, what: &str) -> Result<&'a [f32]> {
-    let data = storage.as_slice::<f32>()?;
-    match layout.contiguous_offsets() {
-        Some((start, end)) => Ok(&data[start..end]),
-        None => candle_core::bail!("fused attention: {what} must be contiguous"),
-    }
-}
-
-fn tensor_data(tensor: &Tensor) -> Result<Vec<f32>> {
-    tensor.contiguous()?.flatten_all()?.to_vec1::<f32>()
-}
-
 impl CustomOp3 for FusedAttention {
     fn name(&self) -> &'static str {
         "fused-attention"
@@ -376,9 +399,9 @@ impl CustomOp3 for FusedAttention {
         }
         let g = self.geometry(l1.shape())?;
         let (q, k, v) = (
-            contiguous(s1, l1, "query")?,
-            contiguous(s2, l2, "key")?,
-            contiguous(s3, l3, "value")?,
+            contiguous_f32(s1, l1, "fused attention")?,
+            contiguous_f32(s2, l2, "fused attention")?,
+            contiguous_f32(s3, l3, "fused attention")?,
         );
         let mut out = vec![0f32; g.batch * g.seq * g.hidden];
         let shared = SharedOut(out.as_mut_ptr());
@@ -388,26 +411,22 @@ impl CustomOp3 for FusedAttention {
                 let (keys, offset) = self.weights(&g, task, q, k, probs, true);
                 // SAFETY: as in `weights`; each task writes its own block of `out`.
                 unsafe {
-                    gemm::gemm(
+                    block_matmul(
                         g.seq,
                         g.head_dim,
                         keys,
-                        shared.ptr().add(offset),
-                        1,
-                        g.hidden as isize,
-                        false,
-                        probs.as_ptr(),
-                        1,
-                        keys as isize,
-                        v.as_ptr().add(offset),
-                        1,
-                        g.hidden as isize,
-                        0.0,
+                        (shared.ptr().add(offset), g.hidden as isize),
+                        Operand {
+                            ptr: probs.as_ptr(),
+                            col: 1,
+                            row: keys as isize,
+                        },
+                        Operand {
+                            ptr: v.as_ptr().add(offset),
+                            col: 1,
+                            row: g.hidden as isize,
+                        },
                         1.0,
-                        false,
-                        false,
-                        false,
-                        gemm::Parallelism::None,
                     );
                 }
             },
@@ -426,10 +445,10 @@ impl CustomOp3 for FusedAttention {
         let shape = query.shape().clone();
         let g = self.geometry(&shape)?;
         let (q, k, v, grad) = (
-            tensor_data(query)?,
-            tensor_data(key)?,
-            tensor_data(value)?,
-            tensor_data(grad_res)?,
+            values(query)?,
+            values(key)?,
+            values(value)?,
+            values(grad_res)?,
         );
         let (dq, dk, dv) = self.backward(&g, &q, &k, &v, &grad);
         let device = query.device();
@@ -523,7 +542,8 @@ mod tests {
             &Device::Cpu,
         )
         .unwrap();
-        let fused = FusedAttention::forward(&q, &k, &v, &mask_tensor, HEADS, dropout).unwrap();
+        let mask_bytes = FusedAttention::mask_bytes(&mask_tensor).unwrap();
+        let fused = FusedAttention::forward(&q, &k, &v, &mask_bytes, HEADS, dropout).unwrap();
         // The dropout factors the kernel draws, laid out for the reference path.
         let factors = dropout.map(|(p, seed)| {
             let (b, s, _) = SHAPE;

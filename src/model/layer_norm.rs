@@ -10,6 +10,7 @@ use candle_core::{CpuStorage, CustomOp3, DType, Layout, Result, Shape, Tensor, D
 use rayon::prelude::*;
 
 use super::attention::fused_kernels;
+use super::cpu_buffers::{contiguous_f32, values};
 use candle_nn::{Init, VarBuilder};
 
 /// Layer normalisation over the last dimension, named as in transformers (`weight`, `bias`).
@@ -67,13 +68,6 @@ pub struct LayerNormOp {
 /// Rows per parallel task.
 const ROWS_PER_TASK: usize = 64;
 
-fn slice<'a>(storage: &'a CpuStorage, layout: &Layout) -> Result<&'a [f32]> {
-    match layout.contiguous_offsets() {
-        Some((start, end)) => Ok(&storage.as_slice::<f32>()?[start..end]),
-        None => candle_core::bail!("layer norm: inputs must be contiguous"),
-    }
-}
-
 /// `x̂` of one row and `1/σ`.
 fn normalise(row: &[f32], eps: f32, normed: &mut [f32]) -> f32 {
     let n = row.len() as f32;
@@ -100,7 +94,11 @@ impl CustomOp3 for LayerNormOp {
         s3: &CpuStorage,
         l3: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
-        let (xs, weight, bias) = (slice(s1, l1)?, slice(s2, l2)?, slice(s3, l3)?);
+        let (xs, weight, bias) = (
+            contiguous_f32(s1, l1, "layer norm")?,
+            contiguous_f32(s2, l2, "layer norm")?,
+            contiguous_f32(s3, l3, "layer norm")?,
+        );
         let width = weight.len();
         if width == 0 || bias.len() != width || l1.shape().dims().last() != Some(&width) {
             candle_core::bail!("layer norm: weight/bias do not match the last dimension");
@@ -128,9 +126,9 @@ impl CustomOp3 for LayerNormOp {
         grad_res: &Tensor,
     ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
         let width = weight.elem_count();
-        let x = xs.contiguous()?.flatten_all()?.to_vec1::<f32>()?;
-        let dy = grad_res.contiguous()?.flatten_all()?.to_vec1::<f32>()?;
-        let w = weight.flatten_all()?.to_vec1::<f32>()?;
+        let x = values(xs)?;
+        let dy = values(grad_res)?;
+        let w = values(weight)?;
         let mut dx = vec![0f32; x.len()];
         // Each task sums its rows' dw and db; the partial sums are added up after.
         let partials: Vec<(Vec<f32>, Vec<f32>)> = dx

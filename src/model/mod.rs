@@ -8,6 +8,7 @@ pub mod attention;
 pub mod checkpoint;
 pub mod classifier;
 pub mod config;
+pub mod cpu_buffers;
 pub mod dropout;
 pub mod embeddings;
 pub mod encoder;

@@ -181,7 +181,7 @@ impl ActorMentions {
         for pattern in self.patterns() {
             let mut from = 0;
             while from < text.len() {
-                let Some(at) = find_word(&text[from..], &lower_tail(&lower, text, from), pattern)
+                let Some(at) = find_word(&text[from..], lower_tail(&lower, text, from), pattern)
                 else {
                     break;
                 };
@@ -228,11 +228,11 @@ pub fn mark_actor_mentions(actor: &str, text: &str) -> String {
 
 /// The lowercased text from byte `from` on, or the original text when lowercasing changed byte
 /// offsets (then [`find_word`] falls back on exact case anyway).
-fn lower_tail(lower: &str, text: &str, from: usize) -> String {
+fn lower_tail<'a>(lower: &'a str, text: &'a str, from: usize) -> &'a str {
     if lower.len() == text.len() && lower.is_char_boundary(from) {
-        lower[from..].to_string()
+        &lower[from..]
     } else {
-        text[from..].to_string()
+        &text[from..]
     }
 }
 
