@@ -14,7 +14,7 @@ out=${1:-models/stance-default}
 seed=${2:-42}
 shared=${SHARED:-../shared/datasets}
 [ -d "$shared" ] || { echo "train-default: error: $shared not found (set SHARED=path/to/datasets)" >&2; exit 1; }
-stance=target/release/stance
+stance=${STANCE_BIN:-target/release/stance}
 [ -x "$stance" ] || cargo build --release --quiet
 data=work/data
 mkdir -p "$data"

@@ -98,6 +98,10 @@ pub struct TrainArgs {
     /// encoder, the base model's choice for a stance model.
     #[arg(long, value_name = "BOOL")]
     mark_actor: Option<bool>,
+    /// Prefer what an actor says or does to what others say about it when choosing its context
+    /// from an article; default: on for a base encoder, the base model's choice for a stance model.
+    #[arg(long, value_name = "BOOL")]
+    speaker_aware: Option<bool>,
     /// Save a checkpoint every N steps (0: only at epoch ends).
     #[arg(long, default_value_t = 200)]
     checkpoint_every: usize,
@@ -226,6 +230,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         settings.max_length = args.max_length;
         settings.context_chars = args.context_chars;
         settings.mark_actor = args.mark_actor;
+        settings.speaker_aware = args.speaker_aware;
         settings.checkpoint_every = args.checkpoint_every;
         settings.max_steps = args.max_steps;
         settings.log_every = args.log_every;

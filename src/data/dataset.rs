@@ -7,7 +7,10 @@ use std::path::Path;
 use super::jsonl::JsonlReader;
 use super::schema::{Article, Example, RawRecord, Record};
 use crate::error::{Error, Result};
-use crate::text::context::{actor_context, mark_actor_mentions, with_known_aliases, ActorMentions};
+use crate::text::context::{
+    actor_context, mark_actor_mentions, with_known_aliases, ActorMentions, ContextPolicy,
+};
+use crate::text::holders::Holders;
 use crate::text::sentences::split_sentences;
 
 /// How to read labelled files.
@@ -23,6 +26,9 @@ pub struct LoadOptions {
     /// [`crate::model::config::StanceSettings::mark_actor`]); applies to example-level records
     /// with an `actor` too.
     pub mark_actor: bool,
+    /// Choose speaker-aware contexts (the model's
+    /// [`crate::model::config::StanceSettings::speaker_aware`]).
+    pub speaker_aware: bool,
 }
 
 impl LoadOptions {
@@ -35,6 +41,7 @@ impl LoadOptions {
             skip_invalid,
             context_chars: settings.context_chars,
             mark_actor: settings.mark_actor,
+            speaker_aware: settings.speaker_aware,
         }
     }
 }
@@ -76,11 +83,15 @@ pub fn load_examples(path: &Path, options: &LoadOptions) -> Result<Loaded> {
                 }
                 loaded.examples.push(example)
             }
-            Ok(Record::Article(article)) => loaded.examples.extend(article_examples(
-                &article,
-                options.context_chars,
-                options.mark_actor,
-            )),
+            Ok(Record::Article(article)) => {
+                let policy = ContextPolicy {
+                    budget_chars: options.context_chars,
+                    speaker_aware: options.speaker_aware,
+                };
+                loaded
+                    .examples
+                    .extend(article_examples(&article, policy, options.mark_actor))
+            }
             Err(error @ Error::Record { .. }) if options.skip_invalid => {
                 loaded.skipped += 1;
                 loaded.first_skipped.get_or_insert(error.to_string());
@@ -92,8 +103,13 @@ pub fn load_examples(path: &Path, options: &LoadOptions) -> Result<Loaded> {
 }
 
 /// One example per actor of `article`, with the actor's context as text.
-pub fn article_examples(article: &Article, context_chars: usize, mark_actor: bool) -> Vec<Example> {
+pub fn article_examples(
+    article: &Article,
+    policy: ContextPolicy,
+    mark_actor: bool,
+) -> Vec<Example> {
     let sentences = split_sentences(&article.text);
+    let holders = Holders::find(&sentences);
     article
         .actors
         .iter()
@@ -101,7 +117,7 @@ pub fn article_examples(article: &Article, context_chars: usize, mark_actor: boo
         .map(|(index, actor)| {
             let aliases = with_known_aliases(&actor.name, &actor.aliases, &article.text);
             let mentions = ActorMentions::new(&actor.name, &aliases);
-            let context = actor_context(&sentences, &mentions, &article.topic, context_chars);
+            let context = actor_context(&sentences, &holders, &mentions, &article.topic, policy);
             Example {
                 id: format!("{}#{index}", article.id),
                 topic: article.topic.clone(),
@@ -127,6 +143,7 @@ mod tests {
             skip_invalid,
             context_chars: 1000,
             mark_actor: false,
+            speaker_aware: false,
         }
     }
 

@@ -70,6 +70,12 @@ pub struct StanceSettings {
     /// a config written before this setting existed did not.
     #[serde(default)]
     pub mark_actor: bool,
+    /// Whether an actor's context prefers the sentences it holds (its statements and actions)
+    /// to sentences in which someone else speaks about it
+    /// ([`crate::text::context::ContextPolicy::speaker_aware`]). New models do; a config
+    /// written before this setting existed did not.
+    #[serde(default)]
+    pub speaker_aware: bool,
 }
 
 fn default_context_chars() -> usize {
@@ -97,6 +103,7 @@ impl Default for StanceSettings {
             context_chars: default_context_chars(),
             temperature: default_temperature(),
             mark_actor: true,
+            speaker_aware: true,
         }
     }
 }

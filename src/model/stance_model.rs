@@ -36,6 +36,8 @@ pub struct ClassifierSpec {
     pub context_chars: Option<usize>,
     /// Whether actor mentions are marked (see [`StanceSettings::mark_actor`]).
     pub mark_actor: Option<bool>,
+    /// Whether contexts are speaker-aware (see [`StanceSettings::speaker_aware`]).
+    pub speaker_aware: Option<bool>,
 }
 
 /// Where the parameters live: plain tensors for inference; variables (and frozen tensors) for
@@ -172,6 +174,7 @@ impl StanceModel {
             // Training changes the logits' scale: calibration must be fitted again.
             temperature: 1.0,
             mark_actor: spec.mark_actor.unwrap_or(base.mark_actor),
+            speaker_aware: spec.speaker_aware.unwrap_or(base.speaker_aware),
         };
         config.make_classifier(&labels, settings);
         config.validate(&files.config)?;

@@ -8,8 +8,11 @@ use serde::Serialize;
 use super::article::ArticleInput;
 use crate::error::Result;
 use crate::model::{PairInput, StanceModel};
-use crate::text::context::{actor_context, with_known_aliases, ActorContext, ActorMentions};
+use crate::text::context::{
+    actor_context, with_known_aliases, ActorContext, ActorMentions, ContextPolicy,
+};
 use crate::text::discovery::discover_actors;
+use crate::text::holders::Holders;
 use crate::text::sentences::split_sentences;
 
 /// How articles are processed.
@@ -109,7 +112,11 @@ pub fn predict_articles(
     options: &PredictOptions,
 ) -> Result<Vec<ArticlePrediction>> {
     let settings = model.inputs().settings();
-    let (budget, mark_actor) = (settings.context_chars, settings.mark_actor);
+    let mark_actor = settings.mark_actor;
+    let policy = ContextPolicy {
+        budget_chars: settings.context_chars,
+        speaker_aware: settings.speaker_aware,
+    };
     // (article index, actor, context) for every actor of every article, and the context as the
     // model reads it.
     let mut jobs: Vec<(usize, Resolved, ActorContext)> = Vec::new();
@@ -117,9 +124,10 @@ pub fn predict_articles(
     let mut sentence_texts: Vec<Vec<String>> = Vec::with_capacity(articles.len());
     for (index, article) in articles.iter().enumerate() {
         let sentences = split_sentences(&article.text);
+        let holders = Holders::find(&sentences);
         for actor in resolve_actors(article, options) {
             let mentions = ActorMentions::new(&actor.name, &actor.aliases);
-            let context = actor_context(&sentences, &mentions, &article.topic, budget);
+            let context = actor_context(&sentences, &holders, &mentions, &article.topic, policy);
             model_texts.push(context.model_text(&sentences, &mentions, mark_actor));
             jobs.push((index, actor, context));
         }

@@ -1,6 +1,8 @@
-//! The context of one actor in an article: the sentences that mention it (by name, alias,
-//! surname or acronym) and the pronoun follow-ups right after them, within a length budget.
+//! The context of one actor in an article, within a length budget: the sentences that mention
+//! it (by name, alias, surname or acronym), its quotes and pronoun follow-ups; for models with
+//! speaker-aware contexts, what the actor itself says or does before what others say about it.
 
+use super::holders::Holders;
 use super::sentences::Sentence;
 
 /// Words that mark an organisation rather than a person, so its last word is no surname.
@@ -305,10 +307,168 @@ impl ActorContext {
     }
 }
 
-/// Chooses the context of the actor described by `mentions`: sentences that mention it first,
-/// then pronoun follow-ups, until `budget_chars` is used; in article order. An actor that is
-/// never mentioned gets the article's first sentences.
+/// How an actor's context is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContextPolicy {
+    /// Characters of context at most, in whole sentences (the first chosen one always fits).
+    pub budget_chars: usize,
+    /// Whether the actor's own statements and actions (sentences it holds, see
+    /// [`super::holders`]) and neutral mentions are preferred to sentences in which someone else
+    /// speaks about it; the latter are used only when the former say nothing on the topic.
+    pub speaker_aware: bool,
+}
+
+/// Chooses the context of the actor described by `mentions` (see [`ContextPolicy`]).
 pub fn actor_context(
+    sentences: &[Sentence],
+    holders: &Holders,
+    mentions: &ActorMentions,
+    topic: &str,
+    policy: ContextPolicy,
+) -> ActorContext {
+    if policy.speaker_aware {
+        speaker_aware_context(sentences, holders, mentions, topic, policy.budget_chars)
+    } else {
+        mention_context(sentences, mentions, topic, policy.budget_chars)
+    }
+}
+
+/// The context of an actor by what it holds: sentences whose holder is the actor (its quotes,
+/// reported speech, pronoun follow-ups, its stance verbs) and sentences that mention it without
+/// anyone holding them come first, those on the topic before the rest; sentences in which
+/// another holder talks about the actor ("Rouhani denounced the KRG's move") are left out unless
+/// nothing of the actor's own touches the topic. Mentions that only place something ("in
+/// northern Iraq") do not count when the actor is mentioned otherwise too.
+fn speaker_aware_context(
+    sentences: &[Sentence],
+    holders: &Holders,
+    mentions: &ActorMentions,
+    topic: &str,
+    budget_chars: usize,
+) -> ActorContext {
+    let holds = |i: usize| {
+        holders
+            .by_sentence
+            .get(i)
+            .copied()
+            .flatten()
+            .is_some_and(|h| mentions.occurs_in(h.text(sentences)))
+    };
+    let mentioning: Vec<usize> = (0..sentences.len())
+        .filter(|&i| mentions.occurs_in(sentences[i].text))
+        .collect();
+    let acting: Vec<usize> = mentioning
+        .iter()
+        .copied()
+        .filter(|&i| !only_as_place(sentences[i].text, mentions))
+        .collect();
+    let mentioning = if acting.is_empty() { mentioning } else { acting };
+    let held: Vec<usize> = (0..sentences.len()).filter(|&i| holds(i)).collect();
+    if mentioning.is_empty() && held.is_empty() {
+        return choose(sentences, (0..sentences.len()).collect(), budget_chars, false);
+    }
+    let mut own: Vec<usize> = held;
+    let mut reported: Vec<usize> = Vec::new();
+    for i in mentioning {
+        if own.contains(&i) {
+            continue;
+        }
+        if holders.by_sentence.get(i).copied().flatten().is_some() {
+            reported.push(i);
+        } else {
+            own.push(i);
+        }
+    }
+    let keys = topic_keys(topic);
+    // A quotation is one statement: on the topic if any of its sentences is.
+    let touches = |i: &usize| {
+        let (first, last) = holders.quote_of(*i).unwrap_or((*i, *i));
+        (first..=last).any(|j| touches_topic(sentences[j].text, &keys))
+    };
+    let (own_on_topic, own_other): (Vec<usize>, Vec<usize>) = own.into_iter().partition(touches);
+    let (reported_on_topic, reported_other): (Vec<usize>, Vec<usize>) =
+        reported.into_iter().partition(touches);
+    let candidates: Vec<usize> = if own_on_topic.is_empty() {
+        reported_on_topic
+            .into_iter()
+            .chain(own_other)
+            .chain(reported_other)
+            .collect()
+    } else {
+        own_on_topic.into_iter().chain(own_other).collect()
+    };
+    choose(sentences, candidates, budget_chars, true)
+}
+
+/// Words before a name that make it a place rather than an actor ("in northern Iraq").
+const PLACE_PREPOSITIONS: &[&str] = &["in", "inside", "across", "throughout", "within"];
+/// Words that may stand between such a preposition and the name.
+const PLACE_MODIFIERS: &[&str] = &[
+    "the", "northern", "southern", "eastern", "western", "north", "south", "east", "west",
+    "northeastern", "northwestern", "southeastern", "southwestern", "north-eastern",
+    "north-western", "south-eastern", "south-western", "central", "rural", "neighbouring",
+    "neighboring", "war-torn",
+];
+
+/// Whether every mention of the actor in `sentence` only places something ("in northern Iraq").
+fn only_as_place(sentence: &str, mentions: &ActorMentions) -> bool {
+    let spans = mentions.spans(sentence);
+    !spans.is_empty()
+        && spans.iter().all(|&(start, _)| {
+            let mut before = sentence[..start]
+                .split(|c: char| !c.is_alphanumeric() && c != '-')
+                .filter(|w| !w.is_empty())
+                .rev()
+                .map(str::to_lowercase);
+            let mut word = before.next();
+            while word
+                .as_deref()
+                .is_some_and(|w| PLACE_MODIFIERS.contains(&w))
+            {
+                word = before.next();
+            }
+            word.as_deref()
+                .is_some_and(|w| PLACE_PREPOSITIONS.contains(&w))
+        })
+}
+
+/// Takes `candidates` in order while they fit `budget_chars`, then puts them in article order.
+fn choose(
+    sentences: &[Sentence],
+    candidates: Vec<usize>,
+    budget_chars: usize,
+    mentioned: bool,
+) -> ActorContext {
+    let mut chosen = Vec::new();
+    let mut used = 0;
+    for index in candidates {
+        if chosen.contains(&index) {
+            continue;
+        }
+        let length = sentences[index].text.len() + 1;
+        if used + length > budget_chars && !chosen.is_empty() {
+            continue;
+        }
+        used += length;
+        chosen.push(index);
+    }
+    chosen.sort_unstable();
+    let text = chosen
+        .iter()
+        .map(|&i| sentences[i].text)
+        .collect::<Vec<_>>()
+        .join(" ");
+    ActorContext {
+        sentence_indices: chosen,
+        text,
+        mentioned,
+    }
+}
+
+/// The context by mentions alone (models trained before speaker-aware contexts): sentences that
+/// mention the actor first, then pronoun follow-ups, until `budget_chars` is used; in article
+/// order. An actor that is never mentioned gets the article's first sentences.
+fn mention_context(
     sentences: &[Sentence],
     mentions: &ActorMentions,
     topic: &str,
@@ -371,28 +531,7 @@ pub fn actor_context(
     } else {
         (0..sentences.len()).collect()
     };
-    let mut chosen = Vec::new();
-    let mut used = 0;
-    for index in candidates {
-        let length = sentences[index].text.len() + 1;
-        if used + length > budget_chars && !chosen.is_empty() {
-            continue;
-        }
-        used += length;
-        chosen.push(index);
-    }
-    chosen.sort_unstable();
-    chosen.dedup();
-    let text = chosen
-        .iter()
-        .map(|&i| sentences[i].text)
-        .collect::<Vec<_>>()
-        .join(" ");
-    ActorContext {
-        sentence_indices: chosen,
-        text,
-        mentioned,
-    }
+    choose(sentences, candidates, budget_chars, mentioned)
 }
 
 /// Words of a topic too common to show that a sentence is about it.
@@ -483,6 +622,69 @@ fn opens_with_follow_up(sentence: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The context as models without speaker-aware contexts choose it.
+    fn legacy(
+        sentences: &[Sentence],
+        mentions: &ActorMentions,
+        topic: &str,
+        budget_chars: usize,
+    ) -> ActorContext {
+        let policy = ContextPolicy {
+            budget_chars,
+            speaker_aware: false,
+        };
+        actor_context(sentences, &Holders::default(), mentions, topic, policy)
+    }
+
+    /// The speaker-aware context with an unlimited budget.
+    fn aware(text: &str, name: &str, aliases: &[&str], topic: &str) -> Vec<String> {
+        let sentences = split_sentences(text);
+        let holders = Holders::find(&sentences);
+        let aliases: Vec<String> = aliases.iter().map(|a| a.to_string()).collect();
+        let policy = ContextPolicy {
+            budget_chars: 10_000,
+            speaker_aware: true,
+        };
+        let mentions = ActorMentions::new(name, &aliases);
+        let context = actor_context(&sentences, &holders, &mentions, topic, policy);
+        context
+            .sentence_indices
+            .iter()
+            .map(|&i| sentences[i].text.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn an_actor_talked_about_by_others_keeps_its_own_sentences() {
+        let text = "The referendum was held by the Kurdish Regional Government (KRG). \
+                    Both countries opposed the referendum and the KRG-controlled territory. \
+                    For his part, Rouhani underlined co-operation. \
+                    He also said Tehran denounced the KRG's referendum move.";
+        let krg = aware(text, "Kurdish Regional Government (KRG)", &[], "the referendum");
+        assert_eq!(krg, ["The referendum was held by the Kurdish Regional Government (KRG)."]);
+        // Rouhani holds the last sentence through "He"; his off-topic sentence comes too.
+        let rouhani = aware(text, "Hassan Rouhani", &["Tehran"], "the referendum");
+        assert_eq!(rouhani.len(), 2, "{rouhani:?}");
+        assert!(rouhani[1].starts_with("He also said"), "{rouhani:?}");
+    }
+
+    #[test]
+    fn others_views_are_the_fallback_and_places_do_not_count() {
+        // Iraq only acts through what Rouhani says of it; "in northern Iraq" just places the vote.
+        let text = "The vote in northern Iraq was held by the KRG. \
+                    Rouhani said Tehran would back steps taken by the Iraqi government against \
+                    the vote.";
+        let iraq = aware(text, "Iraq", &["Iraqi"], "the vote");
+        assert_eq!(iraq.len(), 1, "{iraq:?}");
+        assert!(iraq[0].starts_with("Rouhani said"), "{iraq:?}");
+        // Mentioned only as a place: those mentions are all there is.
+        let place = aware("Talks took place in Iraq.", "Iraq", &[], "the vote");
+        assert_eq!(place, ["Talks took place in Iraq."]);
+        // Never mentioned: the article's lead.
+        let absent = aware("First. Second.", "Chile", &[], "the vote");
+        assert_eq!(absent, ["First.", "Second."]);
+    }
+
     #[test]
     fn known_aliases_are_merged_and_reworded_names_fall_back_on_their_words() {
         let text = "Ankara rejected it. He backed the central Iraqi government. Iraq agreed.";
@@ -507,9 +709,9 @@ mod tests {
                     Erdogan said the referendum was illegitimate.";
         let sentences = split_sentences(text);
         let mentions = ActorMentions::new("Erdogan", &[]);
-        let context = actor_context(&sentences, &mentions, "the independence referendum", 50);
+        let context = legacy(&sentences, &mentions, "the independence referendum", 50);
         assert_eq!(context.sentence_indices, [2], "{}", context.text);
-        let no_topic = actor_context(&sentences, &mentions, "", 50);
+        let no_topic = legacy(&sentences, &mentions, "", 50);
         assert_eq!(no_topic.sentence_indices, [0]);
     }
 
@@ -517,7 +719,7 @@ mod tests {
     fn a_quote_spanning_sentences_belongs_to_its_speaker() {
         let text = "Talks went on. \"We reject it. It is a plot. We will act,\" said Rouhani. Others left. \u{201c}Fine. Good,\u{201d} Erdogan said.";
         let sentences = split_sentences(text);
-        let rouhani = actor_context(
+        let rouhani = legacy(
             &sentences,
             &ActorMentions::new("Hassan Rouhani", &[]),
             "",
@@ -529,7 +731,7 @@ mod tests {
             rouhani.text
         );
         assert!(!rouhani.text.contains("Talks"), "{}", rouhani.text);
-        let erdogan = actor_context(&sentences, &ActorMentions::new("Erdogan", &[]), "", 1000);
+        let erdogan = legacy(&sentences, &ActorMentions::new("Erdogan", &[]), "", 1000);
         assert!(
             erdogan.text.starts_with("\u{201c}Fine."),
             "{}",
@@ -544,7 +746,7 @@ mod tests {
             "Talks went on. \"We reject the vote. Turkey and Iran must act,\" said Rouhani. \
                     \"No one recognises you. It is illegitimate,\" said Erdogan.";
         let sentences = split_sentences(text);
-        let turkey = actor_context(
+        let turkey = legacy(
             &sentences,
             &ActorMentions::new("Turkey", &[]),
             "the vote",
@@ -558,7 +760,7 @@ mod tests {
         let text = "Erdogan arrived in Tehran with a large delegation of ministers. \
                     \"The vote is a plot. No one recognises you. It is illegitimate,\" said Erdogan.";
         let sentences = split_sentences(text);
-        let erdogan = actor_context(
+        let erdogan = legacy(
             &sentences,
             &ActorMentions::new("Erdogan", &[]),
             "the vote",
@@ -615,7 +817,7 @@ mod tests {
                     Erdogan said the vote was illegitimate. He added that Ankara would act. \
                     Markets were calm.";
         let sentences = split_sentences(text);
-        let context = actor_context(
+        let context = legacy(
             &sentences,
             &ActorMentions::new("Recep Tayyip Erdogan", &[]),
             "the vote",
@@ -627,7 +829,7 @@ mod tests {
             context.text.starts_with("Turkey's President") && context.text.ends_with("would act.")
         );
 
-        let small = actor_context(
+        let small = legacy(
             &sentences,
             &ActorMentions::new("Recep Tayyip Erdogan", &[]),
             "",
@@ -635,7 +837,7 @@ mod tests {
         );
         assert_eq!(small.sentence_indices, [0]);
 
-        let absent = actor_context(&sentences, &ActorMentions::new("Israel", &[]), "", 60);
+        let absent = legacy(&sentences, &ActorMentions::new("Israel", &[]), "", 60);
         assert!(!absent.mentioned);
         assert_eq!(absent.sentence_indices, [0]);
     }

@@ -3,5 +3,6 @@
 
 pub mod context;
 pub mod discovery;
+pub mod holders;
 mod gazetteer;
 pub mod sentences;

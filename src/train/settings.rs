@@ -66,6 +66,9 @@ pub struct TrainSettings {
     /// encoder gets marks).
     #[serde(default)]
     pub mark_actor: Option<bool>,
+    /// Speaker-aware contexts; `None` keeps the base model's choice (a base encoder gets them).
+    #[serde(default)]
+    pub speaker_aware: Option<bool>,
     /// Save a checkpoint every N optimizer steps (0: only at the end of each epoch).
     pub checkpoint_every: usize,
     /// Stop after this many optimizer steps in total (for quick trials).
@@ -100,6 +103,7 @@ impl TrainSettings {
             max_length: None,
             context_chars: 1200,
             mark_actor: None,
+            speaker_aware: None,
             checkpoint_every: 200,
             max_steps: None,
             log_every: 10,

@@ -221,6 +221,7 @@ fn classifier_spec(settings: &TrainSettings) -> ClassifierSpec {
         max_length: settings.max_length,
         context_chars: Some(settings.context_chars),
         mark_actor: settings.mark_actor,
+        speaker_aware: settings.speaker_aware,
         ..Default::default()
     }
 }
