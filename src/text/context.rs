@@ -362,10 +362,19 @@ fn speaker_aware_context(
         .copied()
         .filter(|&i| !only_as_place(sentences[i].text, mentions))
         .collect();
-    let mentioning = if acting.is_empty() { mentioning } else { acting };
+    let mentioning = if acting.is_empty() {
+        mentioning
+    } else {
+        acting
+    };
     let held: Vec<usize> = (0..sentences.len()).filter(|&i| holds(i)).collect();
     if mentioning.is_empty() && held.is_empty() {
-        return choose(sentences, (0..sentences.len()).collect(), budget_chars, false);
+        return choose(
+            sentences,
+            (0..sentences.len()).collect(),
+            budget_chars,
+            false,
+        );
     }
     let mut own: Vec<usize> = held;
     let mut reported: Vec<usize> = Vec::new();
@@ -404,10 +413,28 @@ fn speaker_aware_context(
 const PLACE_PREPOSITIONS: &[&str] = &["in", "inside", "across", "throughout", "within"];
 /// Words that may stand between such a preposition and the name.
 const PLACE_MODIFIERS: &[&str] = &[
-    "the", "northern", "southern", "eastern", "western", "north", "south", "east", "west",
-    "northeastern", "northwestern", "southeastern", "southwestern", "north-eastern",
-    "north-western", "south-eastern", "south-western", "central", "rural", "neighbouring",
-    "neighboring", "war-torn",
+    "the",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+    "north-eastern",
+    "north-western",
+    "south-eastern",
+    "south-western",
+    "central",
+    "rural",
+    "neighbouring",
+    "neighboring",
+    "war-torn",
 ];
 
 /// Whether every mention of the actor in `sentence` only places something ("in northern Iraq").
@@ -660,8 +687,16 @@ mod tests {
                     Both countries opposed the referendum and the KRG-controlled territory. \
                     For his part, Rouhani underlined co-operation. \
                     He also said Tehran denounced the KRG's referendum move.";
-        let krg = aware(text, "Kurdish Regional Government (KRG)", &[], "the referendum");
-        assert_eq!(krg, ["The referendum was held by the Kurdish Regional Government (KRG)."]);
+        let krg = aware(
+            text,
+            "Kurdish Regional Government (KRG)",
+            &[],
+            "the referendum",
+        );
+        assert_eq!(
+            krg,
+            ["The referendum was held by the Kurdish Regional Government (KRG)."]
+        );
         // Rouhani holds the last sentence through "He"; his off-topic sentence comes too.
         let rouhani = aware(text, "Hassan Rouhani", &["Tehran"], "the referendum");
         assert_eq!(rouhani.len(), 2, "{rouhani:?}");

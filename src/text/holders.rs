@@ -245,10 +245,49 @@ const BE_FORMS: &[&str] = &["is", "are", "was", "were", "be", "been", "being"];
 
 /// Words that alone name nobody: a holder needs at least one other word.
 const FUNCTION_WORDS: &[&str] = &[
-    "also", "has", "have", "had", "would", "will", "is", "was", "were", "are", "not", "did",
-    "does", "do", "had", "already", "then", "later", "again", "and", "but", "publicly", "openly",
-    "strongly", "firmly", "repeatedly", "previously", "recently", "once", "further", "that",
-    "who", "which", "the", "a", "an", "as", "when", "while", "yet", "so", "it's", "has",
+    "also",
+    "has",
+    "have",
+    "had",
+    "would",
+    "will",
+    "is",
+    "was",
+    "were",
+    "are",
+    "not",
+    "did",
+    "does",
+    "do",
+    "had",
+    "already",
+    "then",
+    "later",
+    "again",
+    "and",
+    "but",
+    "publicly",
+    "openly",
+    "strongly",
+    "firmly",
+    "repeatedly",
+    "previously",
+    "recently",
+    "once",
+    "further",
+    "that",
+    "who",
+    "which",
+    "the",
+    "a",
+    "an",
+    "as",
+    "when",
+    "while",
+    "yet",
+    "so",
+    "it's",
+    "has",
 ];
 
 /// Pronouns that stand for a holder named earlier.
@@ -427,9 +466,9 @@ fn span_naming_someone(
     words: impl Iterator<Item = (usize, usize)>,
 ) -> Option<(usize, usize)> {
     let words: Vec<(usize, usize)> = words.collect();
-    let names = words.iter().any(|&(start, end)| {
-        !FUNCTION_WORDS.contains(&text[start..end].to_lowercase().as_str())
-    });
+    let names = words
+        .iter()
+        .any(|&(start, end)| !FUNCTION_WORDS.contains(&text[start..end].to_lowercase().as_str()));
     if !names {
         return None;
     }

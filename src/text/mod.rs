@@ -3,6 +3,6 @@
 
 pub mod context;
 pub mod discovery;
-pub mod holders;
 mod gazetteer;
+pub mod holders;
 pub mod sentences;
