@@ -1,0 +1,112 @@
+//! The evidence `stance predict` would read for each actor of the seed article
+//! (../shared/examples/erdogan-rouhani-2017-10-04.txt), without a model: speaker-aware contexts
+//! must give each actor its own statements and actions, not what others say about it. Skipped
+//! (with a message) when ../shared is not beside the project.
+
+use std::path::PathBuf;
+
+use stance::text::context::{actor_context, with_known_aliases, ActorMentions, ContextPolicy};
+use stance::text::discovery::discover_actors;
+use stance::text::holders::Holders;
+use stance::text::sentences::split_sentences;
+
+const TOPIC: &str = "the Kurdish independence referendum";
+
+fn article() -> Option<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/examples/erdogan-rouhani-2017-10-04.txt");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(_) => {
+            eprintln!("skipping: {} is not there", path.display());
+            None
+        }
+    }
+}
+
+/// The context of the actor `name` (with `aliases`), as the default model's settings choose it.
+fn context(text: &str, name: &str, aliases: &[String]) -> String {
+    let sentences = split_sentences(text);
+    let holders = Holders::find(&sentences);
+    let mentions = ActorMentions::new(name, aliases);
+    let policy = ContextPolicy {
+        budget_chars: 700,
+        speaker_aware: true,
+    };
+    actor_context(&sentences, &holders, &mentions, TOPIC, policy).text
+}
+
+fn given(text: &str, name: &str) -> String {
+    context(text, name, &with_known_aliases(name, &[], text))
+}
+
+fn discovered(text: &str, needle: &str) -> String {
+    let actor = discover_actors(text)
+        .into_iter()
+        .find(|a| a.name.contains(needle) || a.aliases.iter().any(|x| x.contains(needle)))
+        .unwrap_or_else(|| panic!("no discovered actor like {needle}"));
+    context(text, &actor.name, &actor.aliases)
+}
+
+fn assert_has(context: &str, wanted: &[&str], unwanted: &[&str]) {
+    for words in wanted {
+        assert!(context.contains(words), "lacks {words:?}: {context}");
+    }
+    for words in unwanted {
+        assert!(!context.contains(words), "has {words:?}: {context}");
+    }
+}
+
+#[test]
+fn each_actor_reads_its_own_statements_and_actions() {
+    let Some(text) = article() else { return };
+    for (label, krg) in [
+        ("given", given(&text, "Kurdish Regional Government (KRG)")),
+        ("discovered", discovered(&text, "KRG")),
+    ] {
+        eprintln!("KRG ({label}): {krg}");
+        // The KRG acts (it held the referendum); the opposition of Turkey and Iran to it is theirs.
+        assert_has(
+            &krg,
+            &["held by the Kurdish Regional Government"],
+            &["opposed the referendum", "denounced", "sectarian plot"],
+        );
+    }
+    for (label, erdogan) in [
+        ("given", given(&text, "Recep Tayyip Erdogan")),
+        ("discovered", discovered(&text, "Erdogan")),
+    ] {
+        eprintln!("Erdogan ({label}): {erdogan}");
+        assert_has(
+            &erdogan,
+            &[
+                "No one recognises you other than Israel",
+                "would not recognise the referendum",
+            ],
+            &["said Rouhani"],
+        );
+    }
+    for (label, rouhani) in [
+        ("given", given(&text, "Hassan Rouhani")),
+        ("discovered", discovered(&text, "Rouhani")),
+    ] {
+        eprintln!("Rouhani ({label}): {rouhani}");
+        assert_has(
+            &rouhani,
+            &["denounced the KRG's referendum move", "sectarian plot"],
+            &["Speaking at a joint press conference with Rouhani"],
+        );
+    }
+    for (label, iraq) in [
+        ("given", given(&text, "Iraqi central government")),
+        ("discovered", discovered(&text, "Iraq")),
+    ] {
+        eprintln!("Iraq ({label}): {iraq}");
+        // Iraq's position is only reported (by Rouhani); "in northern Iraq" merely places the vote.
+        assert_has(
+            &iraq,
+            &["back steps taken by the central Iraqi government"],
+            &["held by the Kurdish Regional Government"],
+        );
+    }
+}
