@@ -47,6 +47,56 @@ const ORGANISATION_WORDS: &[&str] = &[
     "alliance",
     "board",
     "service",
+    "airport",
+    "airline",
+    "airlines",
+    "club",
+    "hospital",
+    "school",
+    "station",
+    "port",
+    "network",
+    "times",
+    "post",
+    "news",
+    "corporation",
+    "foundation",
+    "trust",
+    "society",
+    "institution",
+    "centre",
+    "center",
+    "police",
+    "network",
+];
+
+/// Titles: "Eurogroup President" ends in no surname.
+const TITLE_WORDS: &[&str] = &[
+    "president",
+    "minister",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "chief",
+    "director",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "secretary",
+    "governor",
+    "leader",
+    "head",
+    "ceo",
+    "mayor",
+    "premier",
+    "chancellor",
+    "king",
+    "queen",
+    "prince",
+    "envoy",
+    "ambassador",
+    "commissioner",
+    "general",
 ];
 
 /// Words that open a sentence continuing the previous speaker's point.
@@ -123,9 +173,10 @@ fn surname(name: &str) -> Option<&str> {
     let capitalised = words
         .iter()
         .all(|w| w.chars().next().is_some_and(char::is_uppercase));
-    let organisation = words
-        .iter()
-        .any(|w| ORGANISATION_WORDS.contains(&w.to_lowercase().as_str()));
+    let organisation = words.iter().any(|w| {
+        let w = w.to_lowercase();
+        ORGANISATION_WORDS.contains(&w.as_str()) || TITLE_WORDS.contains(&w.as_str())
+    });
     let last = *words.last()?;
     (capitalised && !organisation && last.chars().count() >= 3).then_some(last)
 }
@@ -382,13 +433,29 @@ fn speaker_aware_context(
         if own.contains(&i) {
             continue;
         }
-        if holders.by_sentence.get(i).copied().flatten().is_some() {
+        let someone_else = holders.by_sentence.get(i).copied().flatten().is_some();
+        let subject = holders
+            .verb_offsets
+            .get(i)
+            .copied()
+            .flatten()
+            .is_some_and(|verb| is_subject_before(sentences[i].text, mentions, verb));
+        if someone_else && !subject {
             reported.push(i);
         } else {
             own.push(i);
         }
     }
-    let keys = topic_keys(topic);
+    // The actor's own name in the topic ("talks with Ukraine") does not make a sentence about it.
+    let keys: Vec<String> = topic_keys(topic)
+        .into_iter()
+        .filter(|key| {
+            !mentions
+                .patterns()
+                .iter()
+                .any(|p| p.to_lowercase().split_whitespace().any(|w| w.starts_with(key.as_str())))
+        })
+        .collect();
     // A quotation is one statement: on the topic if any of its sentences is.
     let touches = |i: &usize| {
         let (first, last) = holders.quote_of(*i).unwrap_or((*i, *i));
@@ -407,6 +474,31 @@ fn speaker_aware_context(
         own_on_topic.into_iter().chain(own_other).collect()
     };
     choose(sentences, candidates, budget_chars, true)
+}
+
+/// Words before a name that make it the object of a preposition rather than a subject.
+const PREPOSITIONS: &[&str] = &[
+    "with", "of", "for", "to", "at", "by", "from", "against", "on", "about", "in", "into",
+    "between", "among", "over", "towards", "toward", "toward", "than", "like", "unlike", "after",
+    "before", "under", "behind", "despite", "including",
+];
+
+/// Whether the actor is named before byte `verb` of `sentence` and not as the object of a
+/// preposition ("The bank decided …, though it stressed …", not "Speaking with Rouhani, …").
+fn is_subject_before(sentence: &str, mentions: &ActorMentions, verb: usize) -> bool {
+    mentions
+        .spans(sentence)
+        .iter()
+        .take_while(|&&(start, _)| start < verb)
+        .any(|&(start, _)| {
+            let before = sentence[..start]
+                .split(|c: char| !c.is_alphanumeric() && c != '-')
+                .filter(|w| !w.is_empty())
+                .rev()
+                .map(str::to_lowercase)
+                .find(|w| !matches!(w.as_str(), "the" | "a" | "an"));
+            !before.is_some_and(|w| PREPOSITIONS.contains(&w.as_str()))
+        })
 }
 
 /// Words before a name that make it a place rather than an actor ("in northern Iraq").
@@ -704,6 +796,16 @@ mod tests {
     }
 
     #[test]
+    fn a_subject_keeps_its_sentence_whoever_the_verb_points_at() {
+        let text = "FRANKFURT, Oct 18 (wire) - The European Central Bank decided to move to the \
+                    next phase of the digital euro, though it stressed that nothing was decided. \
+                    Speaking with the ECB, the minister said the digital euro was welcome.";
+        let ecb = aware(text, "the European Central Bank", &["ECB"], "the digital euro");
+        assert_eq!(ecb.len(), 1, "{ecb:?}");
+        assert!(ecb[0].starts_with("FRANKFURT"), "{ecb:?}");
+    }
+
+    #[test]
     fn others_views_are_the_fallback_and_places_do_not_count() {
         // Iraq only acts through what Rouhani says of it; "in northern Iraq" just places the vote.
         let text = "The vote in northern Iraq was held by the KRG. \
@@ -837,7 +939,9 @@ mod tests {
         assert!(krg.occurs_in("the KRG-controlled territory"));
         assert!(krg.occurs_in("The Kurdish Regional Government held it."));
         assert!(!krg.occurs_in("the krg is lowercase here"));
-        // Organisations get no "surname".
+        // Organisations and titles get no "surname".
+        assert!(!ActorMentions::new("Gatwick Airport", &[]).occurs_in("Heathrow Airport said"));
+        assert!(!ActorMentions::new("Eurogroup President", &[]).occurs_in("the President said"));
         let commission = ActorMentions::new("the European Commission", &[]);
         assert!(!commission.occurs_in("a commission of inquiry"));
         assert!(commission.occurs_in("European Commission officials"));

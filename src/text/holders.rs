@@ -35,6 +35,10 @@ pub struct Holders {
     pub by_sentence: Vec<Option<Holder>>,
     /// Inclusive ranges of sentences that form one quotation.
     pub quotes: Vec<(usize, usize)>,
+    /// For each sentence that names its own holder and quotes nobody, the byte offset of the verb
+    /// that attributes it: a name before it that no preposition governs is the sentence's
+    /// subject ("The bank decided …, though it stressed …"), whoever the rules took as holder.
+    pub verb_offsets: Vec<Option<usize>>,
 }
 
 impl Holders {
@@ -61,11 +65,19 @@ impl Holders {
             .iter()
             .enumerate()
             .map(|(index, scan)| {
-                scan.holder.map(|(start, end)| Holder {
+                scan.holder.map(|found| Holder {
                     sentence: index,
-                    start,
-                    end,
+                    start: found.start,
+                    end: found.end,
                 })
+            })
+            .collect();
+        let verb_offsets = scans
+            .iter()
+            .map(|scan| {
+                scan.holder
+                    .filter(|_| !scan.quotes)
+                    .map(|found| found.verb)
             })
             .collect();
 
@@ -114,6 +126,7 @@ impl Holders {
         Holders {
             by_sentence,
             quotes,
+            verb_offsets,
         }
     }
 
@@ -311,14 +324,24 @@ enum Item {
         end: usize,
         quoted: bool,
     },
-    Break,
+    Break(char),
+}
+
+/// A holder found in a sentence: the name's byte range and where its verb starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Found {
+    start: usize,
+    end: usize,
+    verb: usize,
 }
 
 /// One sentence read for attribution.
 struct Scan {
     starts_inside: bool,
     ends_inside: bool,
-    holder: Option<(usize, usize)>,
+    /// Whether the sentence has quotation marks.
+    quotes: bool,
+    holder: Option<Found>,
 }
 
 impl Scan {
@@ -327,6 +350,9 @@ impl Scan {
         Scan {
             starts_inside,
             ends_inside,
+            quotes: items
+                .iter()
+                .any(|i| matches!(i, Item::Break('"' | '“' | '”'))),
             holder: holder_in(text, &items),
         }
     }
@@ -359,17 +385,17 @@ fn items(text: &str, mut inside: bool) -> (Vec<Item>, bool) {
         match c {
             '“' => {
                 inside = true;
-                items.push(Item::Break);
+                items.push(Item::Break(c));
             }
             '”' => {
                 inside = false;
-                items.push(Item::Break);
+                items.push(Item::Break(c));
             }
             '"' => {
                 inside = !inside;
-                items.push(Item::Break);
+                items.push(Item::Break(c));
             }
-            ',' | ';' | ':' | '(' | ')' | '[' | ']' | '—' | '–' => items.push(Item::Break),
+            ',' | ';' | ':' | '(' | ')' | '[' | ']' | '—' | '–' => items.push(Item::Break(c)),
             _ => {}
         }
     }
@@ -383,11 +409,22 @@ fn items(text: &str, mut inside: bool) -> (Vec<Item>, bool) {
     (items, inside)
 }
 
-/// The holder named in the sentence's own (unquoted) words, as a byte range.
-fn holder_in(text: &str, items: &[Item]) -> Option<(usize, usize)> {
+/// The holder named in the sentence's own (unquoted) words.
+fn holder_in(text: &str, items: &[Item]) -> Option<Found> {
     let lower = |item: &Item| match *item {
         Item::Word { start, end, .. } => Some(text[start..end].to_lowercase()),
-        Item::Break => None,
+        Item::Break(_) => None,
+    };
+    let offset = |k: usize| match items[k] {
+        Item::Word { start, .. } => start,
+        Item::Break(_) => 0,
+    };
+    let found = |k: usize, span: Option<(usize, usize)>| {
+        span.map(|(start, end)| Found {
+            start,
+            end,
+            verb: offset(k),
+        })
     };
     let unquoted = |item: &Item| matches!(item, Item::Word { quoted: false, .. });
     let verb_at = |verbs: &[&str]| {
@@ -401,11 +438,25 @@ fn holder_in(text: &str, items: &[Item]) -> Option<(usize, usize)> {
     if let Some(k) = verb_at(SPEECH_VERBS) {
         if lower(&items[k]).as_deref() == Some("according") {
             let to = k + 1;
-            return (lower(items.get(to)?).as_deref() == Some("to"))
+            let agent = (lower(items.get(to)?).as_deref() == Some("to"))
                 .then(|| phrase_after(text, items, to))
                 .flatten();
+            return found(k, agent);
         }
-        return phrase_before(text, items, k).or_else(|| phrase_after(text, items, k));
+        let before = phrase_before(text, items, k);
+        // "X, asked about Y, said …": the subject opens the sentence, before the aside.
+        let aside = k > 0 && matches!(items[k - 1], Item::Break(',' | ')' | '—' | '–'));
+        let subject = if before.is_none() && aside {
+            leading_subject(text, items, k)
+        } else {
+            None
+        };
+        return found(
+            k,
+            before
+                .or(subject)
+                .or_else(|| phrase_after(text, items, k)),
+        );
     }
     let k = verb_at(STANCE_VERBS)?;
     let passive = k > 0 && lower(&items[k - 1]).is_some_and(|w| BE_FORMS.contains(&w.as_str()));
@@ -417,12 +468,45 @@ fn holder_in(text: &str, items: &[Item]) -> Option<(usize, usize)> {
     if let Some(by) = by {
         if passive || by == k + 1 {
             if let Some(agent) = phrase_after(text, items, by) {
-                return Some(agent);
+                return found(k, Some(agent));
             }
         }
     }
     let subject_end = if passive { k - 1 } else { k };
-    phrase_before(text, items, subject_end)
+    found(k, phrase_before(text, items, subject_end))
+}
+
+/// Words that open an introductory phrase rather than a subject ("In London, …").
+const INTRODUCTORY_WORDS: &[&str] = &[
+    "in", "at", "on", "for", "after", "before", "during", "speaking", "asked", "with", "from",
+    "as", "while", "when", "since", "despite", "under", "by", "to", "of", "following",
+    "meanwhile", "however", "but", "and", "yet", "earlier", "later", "separately", "also",
+];
+
+/// The first phrase of the sentence before `items[k]` that is not introductory: the subject of
+/// "X, who …, said".
+fn leading_subject(text: &str, items: &[Item], k: usize) -> Option<(usize, usize)> {
+    let mut phrase: Vec<(usize, usize)> = Vec::new();
+    for item in &items[..k] {
+        match *item {
+            Item::Word {
+                start,
+                end,
+                quoted: false,
+            } => phrase.push((start, end)),
+            Item::Word { quoted: true, .. } => return None,
+            Item::Break(_) => {
+                let introductory = phrase.first().is_some_and(|&(start, end)| {
+                    INTRODUCTORY_WORDS.contains(&text[start..end].to_lowercase().as_str())
+                });
+                if !phrase.is_empty() && !introductory && phrase.len() <= MAX_HOLDER_WORDS {
+                    return span_naming_someone(text, phrase.into_iter());
+                }
+                phrase.clear();
+            }
+        }
+    }
+    None
 }
 
 /// The words just before `items[k]`, back to a break or the sentence start, when they name
@@ -513,6 +597,16 @@ mod tests {
 
     #[test]
     fn subjects_of_stance_verbs_and_passive_agents() {
+        assert_eq!(
+            holders(
+                "Eurogroup President Pieter Claes, asked about the decision, said talks go on. \
+                 In London, the Bank of England, which has its own plans, said it was watching."
+            ),
+            [
+                some("Eurogroup President Pieter Claes"),
+                some("the Bank of England")
+            ]
+        );
         assert_eq!(
             holders(
                 "Both countries opposed the referendum. \
