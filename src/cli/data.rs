@@ -1,11 +1,13 @@
-//! `stance data import` and `stance data split`.
+//! `stance data import`, `stance data split` and `stance data add-none`.
 
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use stance::data::import::{import, Format};
+use stance::data::none_labels::add_none_labels;
 use stance::data::split::split_file;
+use stance::text::context::ContextPolicy;
 
 #[derive(Debug, Subcommand)]
 pub enum DataCommand {
@@ -13,6 +15,27 @@ pub enum DataCommand {
     Import(ImportArgs),
     /// Move a seeded random sample of a JSONL file's records to a dev file.
     Split(SplitArgs),
+    /// Label NONE the actors an article-level file leaves unlabelled (found by discovery) whose
+    /// context never touches the topic, e.g. for SEESAW, which labels only actors that take a side.
+    AddNone(AddNoneArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AddNoneArgs {
+    /// The article-level JSONL file.
+    input: PathBuf,
+    /// The JSONL file to write (the input's articles with the added actors).
+    #[arg(long, short)]
+    output: PathBuf,
+    /// Most actors added per article (the most mentioned first).
+    #[arg(long, default_value_t = 1)]
+    per_article: usize,
+    /// Characters of an actor's context, as the model to train will read it.
+    #[arg(long, default_value_t = 700)]
+    context_chars: usize,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -90,6 +113,23 @@ pub fn run(command: DataCommand) -> anyhow::Result<()> {
                     summary.records,
                     args.output.display(),
                     labels.join(", ")
+                );
+            }
+            Ok(())
+        }
+        DataCommand::AddNone(args) => {
+            let policy = ContextPolicy {
+                budget_chars: args.context_chars,
+                speaker_aware: true,
+            };
+            let summary = add_none_labels(&args.input, &args.output, policy, args.per_article)
+                .with_context(|| format!("adding NONE actors to {}", args.input.display()))?;
+            if !args.quiet {
+                eprintln!(
+                    "wrote {} articles to {} with {} NONE actors added",
+                    summary.articles,
+                    args.output.display(),
+                    summary.added
                 );
             }
             Ok(())

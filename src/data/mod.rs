@@ -4,5 +4,6 @@
 pub mod dataset;
 pub mod import;
 pub mod jsonl;
+pub mod none_labels;
 pub mod schema;
 pub mod split;

@@ -336,6 +336,8 @@ pub struct ActorContext {
     pub text: String,
     /// Whether any sentence mentions the actor (otherwise the context is the article's lead).
     pub mentioned: bool,
+    /// Whether any chosen sentence (or the quotation it is part of) has a word of the topic.
+    pub on_topic: bool,
 }
 
 impl ActorContext {
@@ -420,12 +422,18 @@ fn speaker_aware_context(
     };
     let held: Vec<usize> = (0..sentences.len()).filter(|&i| holds(i)).collect();
     if mentioning.is_empty() && held.is_empty() {
-        return choose(
+        let mut lead = choose(
             sentences,
             (0..sentences.len()).collect(),
             budget_chars,
             false,
         );
+        let keys = topic_keys(topic);
+        lead.on_topic = lead
+            .sentence_indices
+            .iter()
+            .any(|&i| touches_topic(sentences[i].text, &keys));
+        return lead;
     }
     let mut own: Vec<usize> = held;
     let mut reported: Vec<usize> = Vec::new();
@@ -450,10 +458,11 @@ fn speaker_aware_context(
     let keys: Vec<String> = topic_keys(topic)
         .into_iter()
         .filter(|key| {
-            !mentions
-                .patterns()
-                .iter()
-                .any(|p| p.to_lowercase().split_whitespace().any(|w| w.starts_with(key.as_str())))
+            !mentions.patterns().iter().any(|p| {
+                p.to_lowercase()
+                    .split_whitespace()
+                    .any(|w| w.starts_with(key.as_str()))
+            })
         })
         .collect();
     // A quotation is one statement: on the topic if any of its sentences is.
@@ -473,14 +482,40 @@ fn speaker_aware_context(
     } else {
         own_on_topic.into_iter().chain(own_other).collect()
     };
-    choose(sentences, candidates, budget_chars, true)
+    let mut context = choose(sentences, candidates, budget_chars, true);
+    context.on_topic = context.sentence_indices.iter().any(touches);
+    context
 }
 
 /// Words before a name that make it the object of a preposition rather than a subject.
 const PREPOSITIONS: &[&str] = &[
-    "with", "of", "for", "to", "at", "by", "from", "against", "on", "about", "in", "into",
-    "between", "among", "over", "towards", "toward", "toward", "than", "like", "unlike", "after",
-    "before", "under", "behind", "despite", "including",
+    "with",
+    "of",
+    "for",
+    "to",
+    "at",
+    "by",
+    "from",
+    "against",
+    "on",
+    "about",
+    "in",
+    "into",
+    "between",
+    "among",
+    "over",
+    "towards",
+    "toward",
+    "toward",
+    "than",
+    "like",
+    "unlike",
+    "after",
+    "before",
+    "under",
+    "behind",
+    "despite",
+    "including",
 ];
 
 /// Whether the actor is named before byte `verb` of `sentence` and not as the object of a
@@ -581,6 +616,7 @@ fn choose(
         sentence_indices: chosen,
         text,
         mentioned,
+        on_topic: false,
     }
 }
 
@@ -650,7 +686,13 @@ fn mention_context(
     } else {
         (0..sentences.len()).collect()
     };
-    choose(sentences, candidates, budget_chars, mentioned)
+    let keys = topic_keys(topic);
+    let mut context = choose(sentences, candidates, budget_chars, mentioned);
+    context.on_topic = context
+        .sentence_indices
+        .iter()
+        .any(|&i| touches_topic(sentences[i].text, &keys));
+    context
 }
 
 /// Words of a topic too common to show that a sentence is about it.
@@ -800,7 +842,12 @@ mod tests {
         let text = "FRANKFURT, Oct 18 (wire) - The European Central Bank decided to move to the \
                     next phase of the digital euro, though it stressed that nothing was decided. \
                     Speaking with the ECB, the minister said the digital euro was welcome.";
-        let ecb = aware(text, "the European Central Bank", &["ECB"], "the digital euro");
+        let ecb = aware(
+            text,
+            "the European Central Bank",
+            &["ECB"],
+            "the digital euro",
+        );
         assert_eq!(ecb.len(), 1, "{ecb:?}");
         assert!(ecb[0].starts_with("FRANKFURT"), "{ecb:?}");
     }

@@ -129,6 +129,15 @@ pub fn known_aliases(name: &str, text: &str) -> Vec<String> {
     found.into_iter().map(|(_, s)| s).collect()
 }
 
+/// Whether a discovered actor is the actor `name` (with `aliases`): the test of
+/// [`match_counts`] for one pair.
+pub fn same_actor(discovered: &DiscoveredActor, name: &str, aliases: &[String]) -> bool {
+    let found = match_forms(std::iter::once(&discovered.name).chain(discovered.aliases.iter()));
+    let name = name.to_string();
+    let wanted = match_forms(std::iter::once(&name).chain(aliases.iter()));
+    forms_match(&found, &wanted)
+}
+
 /// Actor discovery precision and recall against gold actors. `gold` is a list of (name, aliases)
 /// per article; a discovered actor matches a gold actor when any of its name/aliases equals
 /// (case-insensitively, ignoring a leading "the ") any of the gold's name/aliases, or one contains

@@ -74,11 +74,7 @@ impl Holders {
             .collect();
         let verb_offsets = scans
             .iter()
-            .map(|scan| {
-                scan.holder
-                    .filter(|_| !scan.quotes)
-                    .map(|found| found.verb)
-            })
+            .map(|scan| scan.holder.filter(|_| !scan.quotes).map(|found| found.verb))
             .collect();
 
         // A quotation over several sentences is one statement: its attribution, before it opens
@@ -453,9 +449,7 @@ fn holder_in(text: &str, items: &[Item]) -> Option<Found> {
         };
         return found(
             k,
-            before
-                .or(subject)
-                .or_else(|| phrase_after(text, items, k)),
+            before.or(subject).or_else(|| phrase_after(text, items, k)),
         );
     }
     let k = verb_at(STANCE_VERBS)?;
@@ -478,9 +472,36 @@ fn holder_in(text: &str, items: &[Item]) -> Option<Found> {
 
 /// Words that open an introductory phrase rather than a subject ("In London, …").
 const INTRODUCTORY_WORDS: &[&str] = &[
-    "in", "at", "on", "for", "after", "before", "during", "speaking", "asked", "with", "from",
-    "as", "while", "when", "since", "despite", "under", "by", "to", "of", "following",
-    "meanwhile", "however", "but", "and", "yet", "earlier", "later", "separately", "also",
+    "in",
+    "at",
+    "on",
+    "for",
+    "after",
+    "before",
+    "during",
+    "speaking",
+    "asked",
+    "with",
+    "from",
+    "as",
+    "while",
+    "when",
+    "since",
+    "despite",
+    "under",
+    "by",
+    "to",
+    "of",
+    "following",
+    "meanwhile",
+    "however",
+    "but",
+    "and",
+    "yet",
+    "earlier",
+    "later",
+    "separately",
+    "also",
 ];
 
 /// The first phrase of the sentence before `items[k]` that is not introductory: the subject of
