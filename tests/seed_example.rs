@@ -4,12 +4,9 @@
 //! sentences that show it.
 //!
 //! The model is the one the README quickstart trains (models/stance-default, git-ignored, about
-//! 25 minutes on 2 cores), so this test runs where it exists and says it is skipped elsewhere
+//! 20 minutes on 2 cores), so this test runs where it exists and says it is skipped elsewhere
 //! (CI trains no real model). Point STANCE_TEST_MODEL at another folder to test that one.
-//!
-//! Both tests are ignored for now: the default model trained so far gets Erdogan, Rouhani and Iraq
-//! right (AGAINST) but labels the KRG AGAINST too, see docs/results.md. `cargo test --release
-//! --test seed_example -- --ignored` runs them.
+//! tests/seed_contexts.rs checks the evidence selection of the same article without a model.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -92,7 +89,6 @@ fn check(record: &serde_json::Value, needle: &str, stance: &str, evidence: &[&st
 }
 
 #[test]
-#[ignore = "the current default model labels the KRG AGAINST (issue 5 is open); run with --ignored"]
 fn the_erdogan_rouhani_article_with_named_actors() {
     let Some(model) = model() else { return };
     let record = predict(
@@ -131,7 +127,6 @@ fn the_erdogan_rouhani_article_with_named_actors() {
 }
 
 #[test]
-#[ignore = "the current default model labels the KRG AGAINST (issue 5 is open); run with --ignored"]
 fn the_erdogan_rouhani_article_with_discovered_actors() {
     let Some(model) = model() else { return };
     let record = predict(&model, &[]);
