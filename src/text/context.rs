@@ -526,12 +526,8 @@ fn is_subject_before(sentence: &str, mentions: &ActorMentions, verb: usize) -> b
         .iter()
         .take_while(|&&(start, _)| start < verb)
         .any(|&(start, _)| {
-            let before = sentence[..start]
-                .split(|c: char| !c.is_alphanumeric() && c != '-')
-                .filter(|w| !w.is_empty())
-                .rev()
-                .map(str::to_lowercase)
-                .find(|w| !matches!(w.as_str(), "the" | "a" | "an"));
+            let before =
+                words_before(sentence, start).find(|w| !matches!(w.as_str(), "the" | "a" | "an"));
             !before.is_some_and(|w| PREPOSITIONS.contains(&w.as_str()))
         })
 }
@@ -569,11 +565,7 @@ fn only_as_place(sentence: &str, mentions: &ActorMentions) -> bool {
     let spans = mentions.spans(sentence);
     !spans.is_empty()
         && spans.iter().all(|&(start, _)| {
-            let mut before = sentence[..start]
-                .split(|c: char| !c.is_alphanumeric() && c != '-')
-                .filter(|w| !w.is_empty())
-                .rev()
-                .map(str::to_lowercase);
+            let mut before = words_before(sentence, start);
             let mut word = before.next();
             while word
                 .as_deref()
@@ -584,6 +576,15 @@ fn only_as_place(sentence: &str, mentions: &ActorMentions) -> bool {
             word.as_deref()
                 .is_some_and(|w| PLACE_PREPOSITIONS.contains(&w))
         })
+}
+
+/// The words of `sentence` before byte `at`, nearest first, lowercased.
+fn words_before(sentence: &str, at: usize) -> impl Iterator<Item = String> + '_ {
+    sentence[..at]
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+        .rev()
+        .map(str::to_lowercase)
 }
 
 /// Takes `candidates` in order while they fit `budget_chars`, then puts them in article order.

@@ -533,26 +533,20 @@ fn leading_subject(text: &str, items: &[Item], k: usize) -> Option<(usize, usize
 /// The words just before `items[k]`, back to a break or the sentence start, when they name
 /// someone.
 fn phrase_before(text: &str, items: &[Item], k: usize) -> Option<(usize, usize)> {
-    let words: Vec<(usize, usize)> = items[..k]
-        .iter()
-        .rev()
-        .map_while(|item| match *item {
-            Item::Word {
-                start,
-                end,
-                quoted: false,
-            } => Some((start, end)),
-            _ => None,
-        })
-        .take(MAX_HOLDER_WORDS)
-        .collect();
-    span_naming_someone(text, words.iter().rev().copied())
+    let mut words = unquoted_run(items[..k].iter().rev());
+    words.reverse();
+    span_naming_someone(text, words.into_iter())
 }
 
 /// The words just after `items[k]`, up to a break.
 fn phrase_after(text: &str, items: &[Item], k: usize) -> Option<(usize, usize)> {
-    let words: Vec<(usize, usize)> = items[k + 1..]
-        .iter()
+    span_naming_someone(text, unquoted_run(items[k + 1..].iter()).into_iter())
+}
+
+/// The byte ranges of the unquoted words `items` starts with, up to a break (at most
+/// [`MAX_HOLDER_WORDS`]).
+fn unquoted_run<'a>(items: impl Iterator<Item = &'a Item>) -> Vec<(usize, usize)> {
+    items
         .map_while(|item| match *item {
             Item::Word {
                 start,
@@ -562,8 +556,7 @@ fn phrase_after(text: &str, items: &[Item], k: usize) -> Option<(usize, usize)> 
             _ => None,
         })
         .take(MAX_HOLDER_WORDS)
-        .collect();
-    span_naming_someone(text, words.into_iter())
+        .collect()
 }
 
 fn span_naming_someone(
