@@ -122,6 +122,8 @@ fn peak_rss_mb() -> Option<f64> {
 }
 
 fn main() -> anyhow::Result<()> {
+    // As the `stance` binary does, so that the figures are the binary's.
+    stance::memory::keep_freed_memory();
     let args = parse_args()?;
     let model_dir = args.model.to_string_lossy().into_owned();
     set_fused_kernels(!args.unfused);

@@ -7,6 +7,7 @@ use clap::Parser;
 mod cli;
 
 fn main() -> ExitCode {
+    stance::memory::keep_freed_memory();
     let args = cli::Cli::parse();
     match cli::run(args) {
         Ok(()) => ExitCode::SUCCESS,
