@@ -67,7 +67,6 @@ const ORGANISATION_WORDS: &[&str] = &[
     "centre",
     "center",
     "police",
-    "network",
 ];
 
 /// Titles: "Eurogroup President" ends in no surname.
@@ -428,11 +427,7 @@ fn speaker_aware_context(
             budget_chars,
             false,
         );
-        let keys = topic_keys(topic);
-        lead.on_topic = lead
-            .sentence_indices
-            .iter()
-            .any(|&i| touches_topic(sentences[i].text, &keys));
+        lead.on_topic = any_touches_topic(sentences, &lead.sentence_indices, topic);
         return lead;
     }
     let mut own: Vec<usize> = held;
@@ -505,7 +500,6 @@ const PREPOSITIONS: &[&str] = &[
     "among",
     "over",
     "towards",
-    "toward",
     "toward",
     "than",
     "like",
@@ -687,13 +681,17 @@ fn mention_context(
     } else {
         (0..sentences.len()).collect()
     };
-    let keys = topic_keys(topic);
     let mut context = choose(sentences, candidates, budget_chars, mentioned);
-    context.on_topic = context
-        .sentence_indices
-        .iter()
-        .any(|&i| touches_topic(sentences[i].text, &keys));
+    context.on_topic = any_touches_topic(sentences, &context.sentence_indices, topic);
     context
+}
+
+/// Whether any of the sentences at `indices` has a word of `topic`.
+fn any_touches_topic(sentences: &[Sentence], indices: &[usize], topic: &str) -> bool {
+    let keys = topic_keys(topic);
+    indices
+        .iter()
+        .any(|&i| touches_topic(sentences[i].text, &keys))
 }
 
 /// Words of a topic too common to show that a sentence is about it.
