@@ -10,7 +10,6 @@ use crate::error::{Error, Result};
 use crate::text::context::{
     actor_context, mark_actor_mentions, with_known_aliases, ActorMentions, ContextPolicy,
 };
-use crate::text::holders::Holders;
 use crate::text::sentences::split_sentences;
 
 /// How to read labelled files.
@@ -109,7 +108,7 @@ pub fn article_examples(
     mark_actor: bool,
 ) -> Vec<Example> {
     let sentences = split_sentences(&article.text);
-    let holders = Holders::find(&sentences);
+    let holders = policy.holders(&sentences);
     article
         .actors
         .iter()

@@ -12,7 +12,6 @@ use crate::error::{Error, Result};
 use crate::model::folder::write_atomically;
 use crate::text::context::{actor_context, ActorMentions, ContextPolicy};
 use crate::text::discovery::{discover_actors, same_actor};
-use crate::text::holders::Holders;
 use crate::text::sentences::split_sentences;
 
 /// The label given to derived actors.
@@ -27,7 +26,7 @@ pub fn off_topic_actors(
     per_article: usize,
 ) -> Vec<ActorStance> {
     let sentences = split_sentences(&article.text);
-    let holders = Holders::find(&sentences);
+    let holders = policy.holders(&sentences);
     discover_actors(&article.text)
         .into_iter()
         .filter(|found| {

@@ -12,7 +12,6 @@ use crate::text::context::{
     actor_context, with_known_aliases, ActorContext, ActorMentions, ContextPolicy,
 };
 use crate::text::discovery::discover_actors;
-use crate::text::holders::Holders;
 use crate::text::sentences::split_sentences;
 
 /// How articles are processed.
@@ -124,7 +123,7 @@ pub fn predict_articles(
     let mut sentence_texts: Vec<Vec<String>> = Vec::with_capacity(articles.len());
     for (index, article) in articles.iter().enumerate() {
         let sentences = split_sentences(&article.text);
-        let holders = Holders::find(&sentences);
+        let holders = policy.holders(&sentences);
         for actor in resolve_actors(article, options) {
             let mentions = ActorMentions::new(&actor.name, &actor.aliases);
             let context = actor_context(&sentences, &holders, &mentions, &article.topic, policy);

@@ -370,6 +370,18 @@ pub struct ContextPolicy {
     pub speaker_aware: bool,
 }
 
+impl ContextPolicy {
+    /// What [`actor_context`] needs to know of who holds the sentences: found only when the
+    /// contexts are speaker-aware (mention-based ones ignore it).
+    pub fn holders(&self, sentences: &[Sentence]) -> Holders {
+        if self.speaker_aware {
+            Holders::find(sentences)
+        } else {
+            Holders::default()
+        }
+    }
+}
+
 /// Chooses the context of the actor described by `mentions` (see [`ContextPolicy`]).
 pub fn actor_context(
     sentences: &[Sentence],
@@ -400,10 +412,7 @@ fn speaker_aware_context(
 ) -> ActorContext {
     let holds = |i: usize| {
         holders
-            .by_sentence
-            .get(i)
-            .copied()
-            .flatten()
+            .of(i)
             .is_some_and(|h| mentions.occurs_in(h.text(sentences)))
     };
     let mentioning: Vec<usize> = (0..sentences.len())
@@ -436,12 +445,9 @@ fn speaker_aware_context(
         if own.contains(&i) {
             continue;
         }
-        let someone_else = holders.by_sentence.get(i).copied().flatten().is_some();
+        let someone_else = holders.of(i).is_some();
         let subject = holders
-            .verb_offsets
-            .get(i)
-            .copied()
-            .flatten()
+            .verb_offset(i)
             .is_some_and(|verb| is_subject_before(sentences[i].text, mentions, verb));
         if someone_else && !subject {
             reported.push(i);

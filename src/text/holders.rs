@@ -126,6 +126,16 @@ impl Holders {
         }
     }
 
+    /// The holder of sentence `index`, if a rule found one.
+    pub fn of(&self, index: usize) -> Option<Holder> {
+        self.by_sentence.get(index).copied().flatten()
+    }
+
+    /// The offset of sentence `index`'s attributing verb (see [`Holders::verb_offsets`]).
+    pub fn verb_offset(&self, index: usize) -> Option<usize> {
+        self.verb_offsets.get(index).copied().flatten()
+    }
+
     /// The quotation that sentence `index` is part of, if it spans sentences.
     pub fn quote_of(&self, index: usize) -> Option<(usize, usize)> {
         self.quotes
@@ -268,7 +278,6 @@ const FUNCTION_WORDS: &[&str] = &[
     "did",
     "does",
     "do",
-    "had",
     "already",
     "then",
     "later",
@@ -296,7 +305,6 @@ const FUNCTION_WORDS: &[&str] = &[
     "yet",
     "so",
     "it's",
-    "has",
 ];
 
 /// Pronouns that stand for a holder named earlier.
