@@ -186,12 +186,12 @@ fn main() -> anyhow::Result<()> {
         let (mut forward, mut backward, mut update) = (Vec::new(), Vec::new(), Vec::new());
         for rep in 0..=args.reps {
             let start = Instant::now();
-            let logits = trainable.logits(&fixed, Some(&mut rng))?;
-            let loss = weighted_cross_entropy(&logits, &targets, &weights, BATCH as f32)?;
+            let pass = trainable.training_forward(&fixed, &mut rng)?;
+            let loss = weighted_cross_entropy(pass.logits(), &targets, &weights, BATCH as f32)?;
             loss.to_scalar::<f32>()?;
             let forward_s = start.elapsed().as_secs_f64();
             let start = Instant::now();
-            let grads = loss.backward()?;
+            let grads = pass.backward(&loss)?;
             let grads: Vec<Option<Tensor>> =
                 vars.iter().map(|(_, v)| grads.get(v).cloned()).collect();
             let backward_s = start.elapsed().as_secs_f64();

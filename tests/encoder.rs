@@ -112,14 +112,22 @@ fn training_path_matches_the_fused_inference_path() {
 
 /// Gradients of a weighted loss on a batch, for the model's trainable variables: the names of
 /// those whose gradient is missing or zero, and how many there are.
-fn parameters_without_gradient(model: &StanceModel) -> (Vec<String>, usize) {
+/// With `training_pass`, the gradients come from the training step's pass (the encoder's
+/// hand-written backward); otherwise from candle's autograd through `logits`.
+fn parameters_without_gradient(model: &StanceModel, training_pass: bool) -> (Vec<String>, usize) {
     let (short, long) = encoded_pairs();
     let input = batch(&[&short, &long, &short]);
     let targets = Tensor::new(&[0u32, 1, 2], &Device::Cpu).unwrap();
     let mut rng = DropoutRng::new(1);
-    let logits = model.logits(&input, Some(&mut rng)).unwrap();
-    let loss = candle_nn::loss::cross_entropy(&logits, &targets).unwrap();
-    let grads = loss.backward().unwrap();
+    let grads = if training_pass {
+        let pass = model.training_forward(&input, &mut rng).unwrap();
+        let loss = candle_nn::loss::cross_entropy(pass.logits(), &targets).unwrap();
+        pass.backward(&loss).unwrap()
+    } else {
+        let logits = model.logits(&input, Some(&mut rng)).unwrap();
+        let loss = candle_nn::loss::cross_entropy(&logits, &targets).unwrap();
+        loss.backward().unwrap()
+    };
     let mut missing = Vec::new();
     for (name, var) in model.trainable() {
         let magnitude = grads
@@ -154,12 +162,67 @@ fn every_parameter_receives_a_gradient() {
         .count();
     // 5 embedding tensors + 16 per layer.
     assert_eq!(encoder_vars, 5 + 16 * 2);
-    let (missing, total) = parameters_without_gradient(&model);
-    assert!(
-        missing.is_empty(),
-        "{} of {total} parameters got no gradient: {missing:?}",
-        missing.len()
-    );
+    for training_pass in [false, true] {
+        let (missing, total) = parameters_without_gradient(&model, training_pass);
+        assert!(
+            missing.is_empty(),
+            "{} of {total} parameters got no gradient (training pass: {training_pass}): \
+             {missing:?}",
+            missing.len()
+        );
+    }
+}
+
+/// Largest difference between two gradients relative to `b`'s largest magnitude, or to 1e-3
+/// when that is smaller: the key bias's gradient is zero in exact arithmetic (softmax ignores a
+/// shift shared by a row's scores), so both sides hold rounding noise of order 1e-8 there.
+fn relative_diff(a: &Tensor, b: &Tensor) -> f32 {
+    let scale = b
+        .abs()
+        .unwrap()
+        .max_all()
+        .unwrap()
+        .to_scalar::<f32>()
+        .unwrap();
+    max_abs_diff(a, b) / scale.max(1e-3)
+}
+
+/// The training pass (the encoder's hand-written backward) gives the logits and gradients of
+/// candle's autograd through `logits`: same weights, same dropout seed, every trained parameter,
+/// in each training scope.
+#[test]
+fn training_pass_gradients_equal_autograd() {
+    let dir = tempfile::tempdir().unwrap();
+    write_tiny_folder(dir.path(), 9, false);
+    let (short, long) = encoded_pairs();
+    let input = batch(&[&short, &long, &short]);
+    let targets = Tensor::new(&[2u32, 0, 1], &Device::Cpu).unwrap();
+    let spec = ClassifierSpec::default();
+    for scope in [TrainScope::All, TrainScope::TopLayers(1), TrainScope::Head] {
+        let (model, _) = StanceModel::for_training(dir.path(), &spec, scope, 0).unwrap();
+        let logits = model.logits(&input, Some(&mut DropoutRng::new(4))).unwrap();
+        let expected = candle_nn::loss::cross_entropy(&logits, &targets)
+            .unwrap()
+            .backward()
+            .unwrap();
+        let pass = model
+            .training_forward(&input, &mut DropoutRng::new(4))
+            .unwrap();
+        let diff = max_abs_diff(pass.logits(), &logits);
+        assert!(diff < 1e-5, "{scope:?}: logits differ by {diff}");
+        let loss = candle_nn::loss::cross_entropy(pass.logits(), &targets).unwrap();
+        let got = pass.backward(&loss).unwrap();
+        for (name, var) in model.trainable() {
+            let (Some(a), Some(b)) = (got.get(var), expected.get(var)) else {
+                panic!("{scope:?}: {name} has no gradient");
+            };
+            let diff = relative_diff(a, b);
+            assert!(
+                diff < 1e-4,
+                "{scope:?}: gradient of {name} differs by {diff} (relative)"
+            );
+        }
+    }
 }
 
 #[test]
@@ -186,7 +249,7 @@ fn partial_fine_tuning_trains_exactly_its_scope() {
         .iter()
         .all(|(n, _)| !n.contains("layer.0.") && !n.contains("embeddings")));
     for model in [&head, &top] {
-        let (missing, total) = parameters_without_gradient(model);
+        let (missing, total) = parameters_without_gradient(model, true);
         assert!(
             missing.is_empty(),
             "{} of {total} without gradient: {missing:?}",

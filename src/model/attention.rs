@@ -10,6 +10,9 @@ use super::config::BertConfig;
 use super::dropout::{Dropout, DropoutRng};
 use super::fused_attention::FusedAttention;
 use super::layer_norm::LayerNorm;
+use super::tape::{
+    linear_forward, linear_input_grad, linear_param_grads, linear_params, Gradients,
+};
 
 /// Softmax over the last dimension that candle can differentiate when it has to.
 ///
@@ -137,6 +140,88 @@ impl SelfAttention {
     }
 }
 
+/// What [`SelfAttention::forward_taped`] keeps for [`SelfAttention::backward`]: the input rows,
+/// the projections `(batch, seq, hidden)` and the dropout seed (the kernel redraws its masks).
+#[derive(Debug)]
+pub struct AttentionTape {
+    input: Tensor,
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    dropout: Option<(f32, u64)>,
+}
+
+impl SelfAttention {
+    /// The query, key and value weights and biases.
+    pub fn params(&self) -> impl Iterator<Item = &Tensor> {
+        linear_params(&self.query)
+            .chain(linear_params(&self.key))
+            .chain(linear_params(&self.value))
+    }
+
+    /// [`SelfAttention::forward`] on the rows `(batch·seq, hidden)` of `batch` sequences, without
+    /// a graph, keeping what [`SelfAttention::backward`] reads (see [`super::tape`]). Draws from
+    /// `rng` as `forward` does with the fused kernels.
+    pub fn forward_taped(
+        &self,
+        rows: &Tensor,
+        batch: usize,
+        mask: &AttentionMask,
+        rng: Option<&mut DropoutRng>,
+    ) -> Result<(Tensor, AttentionTape)> {
+        let (count, width) = rows.dims2()?;
+        let shape = (batch, count / batch.max(1), width);
+        let query = linear_forward(&self.query, rows)?.reshape(shape)?;
+        let key = linear_forward(&self.key, rows)?.reshape(shape)?;
+        let value = linear_forward(&self.value, rows)?.reshape(shape)?;
+        let dropout = rng.map(|rng| (self.dropout.probability(), rng.next_seed()));
+        let attended =
+            FusedAttention::forward(&query, &key, &value, &mask.bytes, self.num_heads, dropout)?
+                .reshape((count, width))?;
+        let tape = AttentionTape {
+            input: rows.clone(),
+            query,
+            key,
+            value,
+            dropout,
+        };
+        Ok((attended, tape))
+    }
+
+    /// Backward of [`SelfAttention::forward_taped`] for the output gradient `grad`
+    /// `(batch·seq, hidden)`: adds the projections' gradients to `grads` and returns the input
+    /// rows' gradient.
+    pub fn backward(
+        &self,
+        tape: &AttentionTape,
+        mask: &AttentionMask,
+        grad: &Tensor,
+        grads: &mut Gradients,
+    ) -> Result<Tensor> {
+        let rows = tape.input.dims2()?;
+        let (dq, dk, dv) = FusedAttention::gradients(
+            &tape.query,
+            &tape.key,
+            &tape.value,
+            &mask.bytes,
+            self.num_heads,
+            tape.dropout,
+            &grad.reshape(tape.query.shape())?,
+        )?;
+        let mut input_grad: Option<Tensor> = None;
+        for (layer, d) in [(&self.query, dq), (&self.key, dk), (&self.value, dv)] {
+            let d = d.reshape(rows)?;
+            linear_param_grads(layer, &tape.input, &d, grads)?;
+            let g = linear_input_grad(layer, &d)?;
+            input_grad = Some(match input_grad {
+                Some(sum) => (sum + g)?,
+                None => g,
+            });
+        }
+        input_grad.ok_or_else(|| candle_core::Error::Msg("attention has no projections".into()))
+    }
+}
+
 /// Projection of the attended values, dropout, residual connection and LayerNorm.
 #[derive(Debug, Clone)]
 pub struct SelfOutput {
@@ -164,5 +249,57 @@ impl SelfOutput {
     ) -> Result<Tensor> {
         let projected = self.dropout.forward(&self.dense.forward(attended)?, rng)?;
         self.layer_norm.forward(&(projected + residual)?)
+    }
+}
+
+/// What [`SelfOutput::forward_taped`] keeps for [`SelfOutput::backward`].
+#[derive(Debug)]
+pub struct OutputTape {
+    attended: Tensor,
+    mask: Option<Tensor>,
+    summed: Tensor,
+}
+
+impl SelfOutput {
+    /// The projection's and the LayerNorm's weights and biases.
+    pub fn params(&self) -> impl Iterator<Item = &Tensor> {
+        linear_params(&self.dense).chain(self.layer_norm.params())
+    }
+
+    /// [`SelfOutput::forward`] on rows `(n, hidden)` without a graph, keeping what
+    /// [`SelfOutput::backward`] reads; draws from `rng` as `forward` does.
+    pub fn forward_taped(
+        &self,
+        attended: &Tensor,
+        residual: &Tensor,
+        rng: Option<&mut DropoutRng>,
+    ) -> Result<(Tensor, OutputTape)> {
+        let projected = linear_forward(&self.dense, attended)?;
+        let mask = self
+            .dropout
+            .draw(projected.shape(), rng, projected.device())?;
+        let summed = (Dropout::apply(&projected, mask.as_ref())? + residual)?;
+        let out = self.layer_norm.forward_untracked(&summed)?;
+        let tape = OutputTape {
+            attended: attended.clone(),
+            mask,
+            summed,
+        };
+        Ok((out, tape))
+    }
+
+    /// Backward of [`SelfOutput::forward_taped`] for the output gradient `grad`: adds the
+    /// parameters' gradients to `grads` and returns the gradients of `attended` and `residual`.
+    pub fn backward(
+        &self,
+        tape: &OutputTape,
+        grad: &Tensor,
+        grads: &mut Gradients,
+    ) -> Result<(Tensor, Tensor)> {
+        let summed_grad = self.layer_norm.backward(&tape.summed, grad, grads)?;
+        let projected_grad = Dropout::apply(&summed_grad, tape.mask.as_ref())?;
+        linear_param_grads(&self.dense, &tape.attended, &projected_grad, grads)?;
+        let attended_grad = linear_input_grad(&self.dense, &projected_grad)?;
+        Ok((attended_grad, summed_grad))
     }
 }

@@ -62,15 +62,34 @@ impl Dropout {
         self.p
     }
 
+    /// The mask [`Dropout::forward`] would multiply a tensor of `shape` by (drawn the same way
+    /// from `rng`), or `None` when nothing is dropped; the encoder's hand-written backward pass
+    /// keeps it for the gradient.
+    pub fn draw(
+        &self,
+        shape: &Shape,
+        rng: Option<&mut DropoutRng>,
+        device: &Device,
+    ) -> Result<Option<Tensor>> {
+        match rng {
+            Some(rng) if self.p > 0.0 => Ok(Some(rng.mask(shape, self.p, device)?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// `xs` times `mask` (from [`Dropout::draw`]); also the backward of that product.
+    pub fn apply(xs: &Tensor, mask: Option<&Tensor>) -> Result<Tensor> {
+        match mask {
+            Some(mask) => xs.mul(mask),
+            None => Ok(xs.clone()),
+        }
+    }
+
     /// Applies dropout when a random source is given (training), and is the identity otherwise.
     pub fn forward(&self, xs: &Tensor, rng: Option<&mut DropoutRng>) -> Result<Tensor> {
-        match rng {
-            Some(rng) if self.p > 0.0 => {
-                let mask = rng.mask(xs.shape(), self.p, xs.device())?;
-                xs.mul(&mask.to_dtype(xs.dtype())?)
-            }
-            _ => Ok(xs.clone()),
-        }
+        let mask = self.draw(xs.shape(), rng, xs.device())?;
+        let mask = mask.map(|m| m.to_dtype(xs.dtype())).transpose()?;
+        Self::apply(xs, mask.as_ref())
     }
 }
 

@@ -7,8 +7,9 @@ use candle_nn::VarBuilder;
 use super::attention::AttentionMask;
 use super::config::BertConfig;
 use super::dropout::DropoutRng;
-use super::embeddings::Embeddings;
-use super::layer::BertLayer;
+use super::embeddings::{Embeddings, EmbeddingsTape};
+use super::layer::{BertLayer, LayerTape};
+use super::tape::{any_trained, Gradients};
 
 /// A batch of token ids ready for the encoder; all tensors are `(batch, seq)` u32.
 #[derive(Debug, Clone)]
@@ -53,5 +54,86 @@ impl BertEncoder {
             hidden = layer.forward(&hidden, &mask, rng.as_deref_mut())?;
         }
         Ok(hidden)
+    }
+}
+
+/// What [`BertEncoder::forward_taped`] keeps for [`BertEncoder::backward`].
+#[derive(Debug)]
+pub struct EncoderTape {
+    mask: AttentionMask,
+    embeddings: EmbeddingsTape,
+    layers: Vec<LayerTape>,
+    shape: (usize, usize, usize),
+}
+
+impl BertEncoder {
+    /// Whether [`BertEncoder::forward_taped`] can run for this configuration; other
+    /// configurations train on candle's autograd.
+    pub fn supports_tape(&self) -> bool {
+        self.layers.iter().all(BertLayer::supports_tape)
+    }
+
+    /// Whether any encoder parameter is trained.
+    pub fn is_trained(&self) -> bool {
+        any_trained(self.embeddings.params()) || self.layers.iter().any(|l| any_trained(l.params()))
+    }
+
+    /// [`BertEncoder::forward`] without a graph, keeping what [`BertEncoder::backward`] reads
+    /// (see [`super::tape`]). Draws the same dropout masks from `rng` as `forward` with the
+    /// fused kernels.
+    pub fn forward_taped(
+        &self,
+        input: &EncoderInput,
+        mut rng: Option<&mut DropoutRng>,
+    ) -> Result<(Tensor, EncoderTape)> {
+        let (batch, _) = input.input_ids.dims2()?;
+        let mask = AttentionMask::new(&input.attention_mask)?;
+        let (mut rows, embeddings) = self.embeddings.forward_taped(
+            &input.input_ids,
+            &input.token_type_ids,
+            rng.as_deref_mut(),
+        )?;
+        let mut layers = Vec::with_capacity(self.layers.len());
+        for layer in &self.layers {
+            let (out, tape) = layer.forward_taped(&rows, batch, &mask, rng.as_deref_mut())?;
+            rows = out;
+            layers.push(tape);
+        }
+        let (count, width) = rows.dims2()?;
+        let shape = (batch, count / batch.max(1), width);
+        let tape = EncoderTape {
+            mask,
+            embeddings,
+            layers,
+            shape,
+        };
+        Ok((rows.reshape(shape)?, tape))
+    }
+
+    /// Backward of [`BertEncoder::forward_taped`] for the gradient `grad` of the last hidden
+    /// states `(batch, seq, hidden)`: adds every trained parameter's gradient to `grads`, and
+    /// stops below the lowest trained layer.
+    pub fn backward(&self, tape: &EncoderTape, grad: &Tensor, grads: &mut Gradients) -> Result<()> {
+        if grad.dims3()? != tape.shape || tape.layers.len() != self.layers.len() {
+            candle_core::bail!("encoder backward: the tape is not of this encoder and batch");
+        }
+        let (batch, seq, width) = tape.shape;
+        let mut grad = grad.reshape((batch * seq, width))?;
+        // trained_below[i]: a parameter of layer < i or of the embeddings is trained.
+        let mut trained_below = Vec::with_capacity(self.layers.len() + 1);
+        trained_below.push(any_trained(self.embeddings.params()));
+        for (i, layer) in self.layers.iter().enumerate() {
+            trained_below.push(trained_below[i] || any_trained(layer.params()));
+        }
+        for (i, (layer, layer_tape)) in self.layers.iter().zip(&tape.layers).enumerate().rev() {
+            if !trained_below[i + 1] {
+                return Ok(());
+            }
+            grad = layer.backward(layer_tape, &tape.mask, &grad, grads)?;
+        }
+        if trained_below[0] {
+            self.embeddings.backward(&tape.embeddings, &grad, grads)?;
+        }
+        Ok(())
     }
 }

@@ -10,6 +10,9 @@ use candle_nn::{Linear, Module, VarBuilder};
 use super::config::{BertConfig, HiddenAct};
 use super::dropout::{Dropout, DropoutRng};
 use super::layer_norm::LayerNorm;
+use super::tape::{
+    linear_forward, linear_input_grad, linear_param_grads, linear_params, Gradients,
+};
 
 /// `LayerNorm(dropout(W2 · act(W1 · x)) + x)`.
 #[derive(Debug, Clone)]
@@ -63,6 +66,81 @@ impl FeedForward {
         };
         let projected = self.dropout.forward(&self.output.forward(&inner)?, rng)?;
         self.layer_norm.forward(&(projected + hidden)?)
+    }
+}
+
+/// What [`FeedForward::forward_taped`] keeps for [`FeedForward::backward`]; the activation is
+/// recomputed from `inner` rather than kept (a quarter of the layer's tape).
+#[derive(Debug)]
+pub struct FeedForwardTape {
+    input: Tensor,
+    inner: Tensor,
+    mask: Option<Tensor>,
+    summed: Tensor,
+}
+
+impl FeedForward {
+    /// The two projections' and the LayerNorm's weights and biases.
+    pub fn params(&self) -> impl Iterator<Item = &Tensor> {
+        linear_params(&self.intermediate)
+            .chain(linear_params(&self.output))
+            .chain(self.layer_norm.params())
+    }
+
+    /// Whether [`FeedForward::forward_taped`] has a backward for this block's activation (the
+    /// erf GELU of BERT checkpoints; others train on candle's autograd).
+    pub fn supports_tape(&self) -> bool {
+        self.activation == HiddenAct::Gelu
+    }
+
+    /// [`FeedForward::forward`] on f32 rows `(n, hidden)` without a graph, keeping what
+    /// [`FeedForward::backward`] reads; draws from `rng` as `forward` does.
+    pub fn forward_taped(
+        &self,
+        rows: &Tensor,
+        rng: Option<&mut DropoutRng>,
+    ) -> Result<(Tensor, FeedForwardTape)> {
+        if !self.supports_tape() {
+            candle_core::bail!(
+                "feed-forward: no hand-written backward for {:?}",
+                self.activation
+            );
+        }
+        let inner = linear_forward(&self.intermediate, rows)?;
+        let activated = inner.apply_op1_no_bwd(&FastGelu)?;
+        let projected = linear_forward(&self.output, &activated)?;
+        let mask = self
+            .dropout
+            .draw(projected.shape(), rng, projected.device())?;
+        let summed = (Dropout::apply(&projected, mask.as_ref())? + rows)?;
+        let out = self.layer_norm.forward_untracked(&summed)?;
+        let tape = FeedForwardTape {
+            input: rows.clone(),
+            inner,
+            mask,
+            summed,
+        };
+        Ok((out, tape))
+    }
+
+    /// Backward of [`FeedForward::forward_taped`] for the output gradient `grad`: adds the
+    /// parameters' gradients to `grads` and returns the input rows' gradient.
+    pub fn backward(
+        &self,
+        tape: &FeedForwardTape,
+        grad: &Tensor,
+        grads: &mut Gradients,
+    ) -> Result<Tensor> {
+        let summed_grad = self.layer_norm.backward(&tape.summed, grad, grads)?;
+        let projected_grad = Dropout::apply(&summed_grad, tape.mask.as_ref())?;
+        let activated = tape.inner.apply_op1_no_bwd(&FastGelu)?;
+        linear_param_grads(&self.output, &activated, &projected_grad, grads)?;
+        let activated_grad = linear_input_grad(&self.output, &projected_grad)?;
+        let inner_grad = tape
+            .inner
+            .apply_op2_no_bwd(&activated_grad, &GeluBackward)?;
+        linear_param_grads(&self.intermediate, &tape.input, &inner_grad, grads)?;
+        linear_input_grad(&self.intermediate, &inner_grad)? + summed_grad
     }
 }
 

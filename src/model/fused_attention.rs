@@ -67,6 +67,48 @@ impl FusedAttention {
         }
     }
 
+    /// The gradients of `query`, `key` and `value` for the output gradient `grad` of
+    /// [`FusedAttention::forward`] called with the same arguments (the same `dropout` seed gives
+    /// the same masks); for the encoder's hand-written backward pass ([`super::tape`]).
+    pub fn gradients(
+        query: &Tensor,
+        key: &Tensor,
+        value: &Tensor,
+        mask: &Arc<[u8]>,
+        heads: usize,
+        dropout: Option<(f32, u64)>,
+        grad: &Tensor,
+    ) -> Result<(Tensor, Tensor, Tensor)> {
+        let op = FusedAttention {
+            heads,
+            mask: mask.clone(),
+            dropout: dropout.filter(|(p, _)| *p > 0.0),
+        };
+        op.input_gradients(query, key, value, grad)
+    }
+
+    fn input_gradients(
+        &self,
+        query: &Tensor,
+        key: &Tensor,
+        value: &Tensor,
+        grad: &Tensor,
+    ) -> Result<(Tensor, Tensor, Tensor)> {
+        let shape = query.shape().clone();
+        let g = self.geometry(&shape)?;
+        if key.shape() != &shape || value.shape() != &shape || grad.shape() != &shape {
+            candle_core::bail!("fused attention backward: input and gradient shapes differ");
+        }
+        let (q, k, v, grad) = (values(query)?, values(key)?, values(value)?, values(grad)?);
+        let (dq, dk, dv) = self.backward(&g, &q, &k, &v, &grad);
+        let device = query.device();
+        Ok((
+            Tensor::from_vec(dq, &shape, device)?,
+            Tensor::from_vec(dk, &shape, device)?,
+            Tensor::from_vec(dv, &shape, device)?,
+        ))
+    }
+
     /// The (sequence, head) blocks' shared geometry for inputs of `shape`.
     fn geometry(&self, shape: &Shape) -> Result<Geometry> {
         let (batch, seq, hidden) = shape.dims3()?;
@@ -442,21 +484,8 @@ impl CustomOp3 for FusedAttention {
         _res: &Tensor,
         grad_res: &Tensor,
     ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
-        let shape = query.shape().clone();
-        let g = self.geometry(&shape)?;
-        let (q, k, v, grad) = (
-            values(query)?,
-            values(key)?,
-            values(value)?,
-            values(grad_res)?,
-        );
-        let (dq, dk, dv) = self.backward(&g, &q, &k, &v, &grad);
-        let device = query.device();
-        Ok((
-            Some(Tensor::from_vec(dq, &shape, device)?),
-            Some(Tensor::from_vec(dk, &shape, device)?),
-            Some(Tensor::from_vec(dv, &shape, device)?),
-        ))
+        let (dq, dk, dv) = self.input_gradients(query, key, value, grad_res)?;
+        Ok((Some(dq), Some(dk), Some(dv)))
     }
 }
 

@@ -3,10 +3,11 @@
 use candle_core::{Result, Tensor};
 use candle_nn::VarBuilder;
 
-use super::attention::{AttentionMask, SelfAttention, SelfOutput};
+use super::attention::{AttentionMask, AttentionTape, OutputTape, SelfAttention, SelfOutput};
 use super::config::BertConfig;
 use super::dropout::DropoutRng;
-use super::feed_forward::FeedForward;
+use super::feed_forward::{FeedForward, FeedForwardTape};
+use super::tape::Gradients;
 
 /// Self-attention followed by the feed-forward block, each with its residual and LayerNorm.
 #[derive(Debug, Clone)]
@@ -38,5 +39,72 @@ impl BertLayer {
             .attention_output
             .forward(&attended, hidden, rng.as_deref_mut())?;
         self.feed_forward.forward(&hidden, rng)
+    }
+}
+
+/// What [`BertLayer::forward_taped`] keeps for [`BertLayer::backward`], block by block.
+#[derive(Debug)]
+pub struct LayerTape {
+    attention: AttentionTape,
+    attention_output: OutputTape,
+    feed_forward: FeedForwardTape,
+}
+
+impl BertLayer {
+    /// Every weight and bias of the layer.
+    pub fn params(&self) -> impl Iterator<Item = &Tensor> {
+        self.attention
+            .params()
+            .chain(self.attention_output.params())
+            .chain(self.feed_forward.params())
+    }
+
+    /// Whether [`BertLayer::forward_taped`] can run (see [`FeedForward::supports_tape`]).
+    pub fn supports_tape(&self) -> bool {
+        self.feed_forward.supports_tape()
+    }
+
+    /// [`BertLayer::forward`] on the rows `(batch·seq, hidden)` of `batch` sequences without a
+    /// graph, keeping what [`BertLayer::backward`] reads (see [`super::tape`]).
+    pub fn forward_taped(
+        &self,
+        rows: &Tensor,
+        batch: usize,
+        mask: &AttentionMask,
+        mut rng: Option<&mut DropoutRng>,
+    ) -> Result<(Tensor, LayerTape)> {
+        let (attended, attention) =
+            self.attention
+                .forward_taped(rows, batch, mask, rng.as_deref_mut())?;
+        let (hidden, attention_output) =
+            self.attention_output
+                .forward_taped(&attended, rows, rng.as_deref_mut())?;
+        let (out, feed_forward) = self.feed_forward.forward_taped(&hidden, rng)?;
+        let tape = LayerTape {
+            attention,
+            attention_output,
+            feed_forward,
+        };
+        Ok((out, tape))
+    }
+
+    /// Backward of [`BertLayer::forward_taped`] for the output gradient `grad`: adds the
+    /// parameters' gradients to `grads` and returns the input rows' gradient.
+    pub fn backward(
+        &self,
+        tape: &LayerTape,
+        mask: &AttentionMask,
+        grad: &Tensor,
+        grads: &mut Gradients,
+    ) -> Result<Tensor> {
+        let hidden_grad = self
+            .feed_forward
+            .backward(&tape.feed_forward, grad, grads)?;
+        let (attended_grad, residual_grad) =
+            self.attention_output
+                .backward(&tape.attention_output, &hidden_grad, grads)?;
+        self.attention
+            .backward(&tape.attention, mask, &attended_grad, grads)?
+            + residual_grad
     }
 }

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use super::attention::fused_kernels;
 use super::cpu_buffers::{contiguous_f32, values};
+use super::tape::Gradients;
 use candle_nn::{Init, VarBuilder};
 
 /// Layer normalisation over the last dimension, named as in transformers (`weight`, `bias`).
@@ -42,6 +43,31 @@ impl LayerNorm {
         } else {
             self.forward_differentiable(xs)
         }
+    }
+
+    /// The normalisation without recording a graph, for the encoder's hand-written backward
+    /// pass ([`super::tape`]); [`LayerNorm::backward`] is its backward.
+    pub fn forward_untracked(&self, xs: &Tensor) -> Result<Tensor> {
+        candle_nn::ops::layer_norm(
+            &xs.detach(),
+            &self.weight.detach(),
+            &self.bias.detach(),
+            self.eps as f32,
+        )
+    }
+
+    /// Backward of [`LayerNorm::forward_untracked`] at input `xs` for the output gradient
+    /// `grad`: adds the weight and bias gradients to `grads` and returns the input's.
+    pub fn backward(&self, xs: &Tensor, grad: &Tensor, grads: &mut Gradients) -> Result<Tensor> {
+        let (dx, dw, db) = layer_norm_gradients(xs, &self.weight, grad, self.eps as f32)?;
+        grads.add(&self.weight, dw)?;
+        grads.add(&self.bias, db)?;
+        Ok(dx)
+    }
+
+    /// The weight and bias.
+    pub fn params(&self) -> [&Tensor; 2] {
+        [&self.weight, &self.bias]
     }
 
     /// The normalisation from elementary ops; used whenever a gradient may be needed.
@@ -125,53 +151,68 @@ impl CustomOp3 for LayerNormOp {
         _res: &Tensor,
         grad_res: &Tensor,
     ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
-        let width = weight.elem_count();
-        let x = values(xs)?;
-        let dy = values(grad_res)?;
-        let w = values(weight)?;
-        let mut dx = vec![0f32; x.len()];
-        // Each task sums its rows' dw and db; the partial sums are added up after.
-        let partials: Vec<(Vec<f32>, Vec<f32>)> = dx
-            .par_chunks_mut(width * ROWS_PER_TASK)
-            .zip(x.par_chunks(width * ROWS_PER_TASK))
-            .zip(dy.par_chunks(width * ROWS_PER_TASK))
-            .map(|((dx, x), dy)| {
-                let (mut dw, mut db) = (vec![0f32; width], vec![0f32; width]);
-                let mut normed = vec![0f32; width];
-                let mut scaled = vec![0f32; width];
-                for ((dx, x), dy) in dx
-                    .chunks_exact_mut(width)
-                    .zip(x.chunks_exact(width))
-                    .zip(dy.chunks_exact(width))
-                {
-                    let inv_std = normalise(x, self.eps, &mut normed);
-                    for j in 0..width {
-                        db[j] += dy[j];
-                        dw[j] += dy[j] * normed[j];
-                        scaled[j] = dy[j] * w[j];
-                    }
-                    let n = width as f32;
-                    let mean_g = scaled.iter().sum::<f32>() / n;
-                    let mean_gx = scaled.iter().zip(&normed).map(|(g, h)| g * h).sum::<f32>() / n;
-                    for j in 0..width {
-                        dx[j] = (scaled[j] - mean_g - normed[j] * mean_gx) * inv_std;
-                    }
-                }
-                (dw, db)
-            })
-            .collect();
-        let (mut dw, mut db) = (vec![0f32; width], vec![0f32; width]);
-        for (pw, pb) in partials {
-            dw.iter_mut().zip(pw).for_each(|(a, b)| *a += b);
-            db.iter_mut().zip(pb).for_each(|(a, b)| *a += b);
-        }
-        let device = xs.device();
-        Ok((
-            Some(Tensor::from_vec(dx, xs.shape(), device)?),
-            Some(Tensor::from_vec(dw, weight.shape(), device)?),
-            Some(Tensor::from_vec(db, weight.shape(), device)?),
-        ))
+        let (dx, dw, db) = layer_norm_gradients(xs, weight, grad_res, self.eps)?;
+        Ok((Some(dx), Some(dw), Some(db)))
     }
+}
+
+/// The gradients of [`LayerNormOp`] at input `xs` with `weight`, for the output gradient `grad`:
+/// `(dx, dweight, dbias)`.
+fn layer_norm_gradients(
+    xs: &Tensor,
+    weight: &Tensor,
+    grad: &Tensor,
+    eps: f32,
+) -> Result<(Tensor, Tensor, Tensor)> {
+    let width = weight.elem_count();
+    let x = values(xs)?;
+    let dy = values(grad)?;
+    let w = values(weight)?;
+    if width == 0 || x.len() != dy.len() || !x.len().is_multiple_of(width) {
+        candle_core::bail!("layer norm backward: input, gradient and weight do not fit");
+    }
+    let mut dx = vec![0f32; x.len()];
+    // Each task sums its rows' dw and db; the partial sums are added up after.
+    let partials: Vec<(Vec<f32>, Vec<f32>)> = dx
+        .par_chunks_mut(width * ROWS_PER_TASK)
+        .zip(x.par_chunks(width * ROWS_PER_TASK))
+        .zip(dy.par_chunks(width * ROWS_PER_TASK))
+        .map(|((dx, x), dy)| {
+            let (mut dw, mut db) = (vec![0f32; width], vec![0f32; width]);
+            let mut normed = vec![0f32; width];
+            let mut scaled = vec![0f32; width];
+            for ((dx, x), dy) in dx
+                .chunks_exact_mut(width)
+                .zip(x.chunks_exact(width))
+                .zip(dy.chunks_exact(width))
+            {
+                let inv_std = normalise(x, eps, &mut normed);
+                for j in 0..width {
+                    db[j] += dy[j];
+                    dw[j] += dy[j] * normed[j];
+                    scaled[j] = dy[j] * w[j];
+                }
+                let n = width as f32;
+                let mean_g = scaled.iter().sum::<f32>() / n;
+                let mean_gx = scaled.iter().zip(&normed).map(|(g, h)| g * h).sum::<f32>() / n;
+                for j in 0..width {
+                    dx[j] = (scaled[j] - mean_g - normed[j] * mean_gx) * inv_std;
+                }
+            }
+            (dw, db)
+        })
+        .collect();
+    let (mut dw, mut db) = (vec![0f32; width], vec![0f32; width]);
+    for (pw, pb) in partials {
+        dw.iter_mut().zip(pw).for_each(|(a, b)| *a += b);
+        db.iter_mut().zip(pb).for_each(|(a, b)| *a += b);
+    }
+    let device = xs.device();
+    Ok((
+        Tensor::from_vec(dx, xs.shape(), device)?,
+        Tensor::from_vec(dw, weight.shape(), device)?,
+        Tensor::from_vec(db, weight.shape(), device)?,
+    ))
 }
 
 #[cfg(test)]

@@ -22,8 +22,9 @@ pub mod layer;
 pub mod layer_norm;
 pub mod params;
 pub mod stance_model;
+pub mod tape;
 
-pub use classifier::SequenceClassifier;
+pub use classifier::{SequenceClassifier, TrainingForward};
 pub use config::{BertConfig, Pooling, StanceSettings};
 pub use dropout::DropoutRng;
 pub use encoder::{BertEncoder, EncoderInput};

@@ -458,11 +458,12 @@ fn run(
                     settings.seed,
                     &[2, state.global_step as u64, micro as u64],
                 ));
-                let logits = model.logits(&batch, Some(&mut rng))?;
+                let pass = model.training_forward(&batch, &mut rng)?;
                 let targets: Vec<u32> = chunk.iter().map(|&i| train.targets[i]).collect();
-                let loss = weighted_cross_entropy(&logits, &targets, &class_weights, denominator)?;
+                let loss =
+                    weighted_cross_entropy(pass.logits(), &targets, &class_weights, denominator)?;
                 loss_value += loss.to_scalar::<f32>()? as f64;
-                let step_grads = loss.backward()?;
+                let step_grads = pass.backward(&loss)?;
                 for ((_, var), slot) in vars.iter().zip(grads.iter_mut()) {
                     if let Some(g) = step_grads.get(var) {
                         *slot = Some(match slot.take() {
