@@ -24,6 +24,7 @@ use candle_core::{Device, Tensor};
 use serde_json::json;
 use stance::data::dataset::{load_examples, LoadOptions};
 use stance::model::attention::set_fused_kernels;
+use stance::model::dense::{set_precision, Precision};
 use stance::model::{
     ClassifierSpec, DropoutRng, EncodedPair, EncoderInput, PairInput, StanceModel, TrainScope,
 };
@@ -40,6 +41,7 @@ struct Args {
     out: Option<PathBuf>,
     skip_train: bool,
     unfused: bool,
+    precision: Precision,
 }
 
 fn parse_args() -> anyhow::Result<Args> {
@@ -50,6 +52,7 @@ fn parse_args() -> anyhow::Result<Args> {
         out: None,
         skip_train: false,
         unfused: false,
+        precision: Precision::F32,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -62,13 +65,17 @@ fn parse_args() -> anyhow::Result<Args> {
             "--skip-train" => args.skip_train = true,
             // The op-by-op inference path, to measure what the fused kernels gain.
             "--unfused" => args.unfused = true,
+            // The linear layers' inference arithmetic (f32 or bf16).
+            "--precision" => {
+                args.precision = value()?.parse().map_err(anyhow::Error::msg)?;
+            }
             // cargo bench passes --bench to harness-less targets.
             "--bench" => {}
             other => bail!("unknown argument {other}"),
         }
     }
     if args.model.as_os_str().is_empty() || args.pairs.as_os_str().is_empty() {
-        bail!("usage: throughput --model DIR --pairs PAIRS.jsonl [--reps N] [--out FILE] [--skip-train]");
+        bail!("usage: throughput --model DIR --pairs PAIRS.jsonl [--reps N] [--out FILE] [--skip-train] [--unfused] [--precision f32|bf16]");
     }
     Ok(args)
 }
@@ -127,6 +134,7 @@ fn main() -> anyhow::Result<()> {
     let args = parse_args()?;
     let model_dir = args.model.to_string_lossy().into_owned();
     set_fused_kernels(!args.unfused);
+    set_precision(args.precision);
 
     let load = timed(args.reps, || Ok(StanceModel::load(&model_dir)?))?;
     let model = StanceModel::load(&model_dir)?;

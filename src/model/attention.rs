@@ -1,12 +1,13 @@
 //! Multi-head self-attention and its output projection (`attention.self.*`, `attention.output.*`).
 
 use candle_core::{Result, Tensor, D};
-use candle_nn::{Linear, Module, VarBuilder};
+use candle_nn::VarBuilder;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use super::config::BertConfig;
+use super::dense::Dense;
 use super::dropout::{Dropout, DropoutRng};
 use super::fused_attention::FusedAttention;
 use super::layer_norm::LayerNorm;
@@ -74,9 +75,9 @@ impl AttentionMask {
 /// Scaled dot-product self-attention with `num_attention_heads` heads.
 #[derive(Debug, Clone)]
 pub struct SelfAttention {
-    query: Linear,
-    key: Linear,
-    value: Linear,
+    query: Dense,
+    key: Dense,
+    value: Dense,
     num_heads: usize,
     head_dim: usize,
     dropout: Dropout,
@@ -87,9 +88,9 @@ impl SelfAttention {
     pub fn load(vb: VarBuilder, cfg: &BertConfig) -> Result<Self> {
         let hidden = cfg.hidden_size;
         Ok(SelfAttention {
-            query: candle_nn::linear(hidden, hidden, vb.pp("query"))?,
-            key: candle_nn::linear(hidden, hidden, vb.pp("key"))?,
-            value: candle_nn::linear(hidden, hidden, vb.pp("value"))?,
+            query: Dense::load(hidden, hidden, vb.pp("query"))?,
+            key: Dense::load(hidden, hidden, vb.pp("key"))?,
+            value: Dense::load(hidden, hidden, vb.pp("value"))?,
             num_heads: cfg.num_attention_heads,
             head_dim: hidden / cfg.num_attention_heads,
             dropout: Dropout::new(cfg.attention_probs_dropout_prob),
@@ -154,9 +155,9 @@ pub struct AttentionTape {
 impl SelfAttention {
     /// The query, key and value weights and biases.
     pub fn params(&self) -> impl Iterator<Item = &Tensor> {
-        linear_params(&self.query)
-            .chain(linear_params(&self.key))
-            .chain(linear_params(&self.value))
+        linear_params(self.query.linear())
+            .chain(linear_params(self.key.linear()))
+            .chain(linear_params(self.value.linear()))
     }
 
     /// [`SelfAttention::forward`] on the rows `(batch·seq, hidden)` of `batch` sequences, without
@@ -171,9 +172,9 @@ impl SelfAttention {
     ) -> Result<(Tensor, AttentionTape)> {
         let (count, width) = rows.dims2()?;
         let shape = (batch, count / batch.max(1), width);
-        let query = linear_forward(&self.query, rows)?.reshape(shape)?;
-        let key = linear_forward(&self.key, rows)?.reshape(shape)?;
-        let value = linear_forward(&self.value, rows)?.reshape(shape)?;
+        let query = linear_forward(self.query.linear(), rows)?.reshape(shape)?;
+        let key = linear_forward(self.key.linear(), rows)?.reshape(shape)?;
+        let value = linear_forward(self.value.linear(), rows)?.reshape(shape)?;
         let dropout = rng.map(|rng| (self.dropout.probability(), rng.next_seed()));
         let attended =
             FusedAttention::forward(&query, &key, &value, &mask.bytes, self.num_heads, dropout)?
@@ -210,6 +211,7 @@ impl SelfAttention {
         )?;
         let mut input_grad: Option<Tensor> = None;
         for (layer, d) in [(&self.query, dq), (&self.key, dk), (&self.value, dv)] {
+            let layer = layer.linear();
             let d = d.reshape(rows)?;
             linear_param_grads(layer, &tape.input, &d, grads)?;
             let g = linear_input_grad(layer, &d)?;
@@ -225,7 +227,7 @@ impl SelfAttention {
 /// Projection of the attended values, dropout, residual connection and LayerNorm.
 #[derive(Debug, Clone)]
 pub struct SelfOutput {
-    dense: Linear,
+    dense: Dense,
     layer_norm: LayerNorm,
     dropout: Dropout,
 }
@@ -234,7 +236,7 @@ impl SelfOutput {
     /// Loads `dense` and `LayerNorm` from `vb` (the `attention.output` prefix).
     pub fn load(vb: VarBuilder, cfg: &BertConfig) -> Result<Self> {
         Ok(SelfOutput {
-            dense: candle_nn::linear(cfg.hidden_size, cfg.hidden_size, vb.pp("dense"))?,
+            dense: Dense::load(cfg.hidden_size, cfg.hidden_size, vb.pp("dense"))?,
             layer_norm: LayerNorm::load(vb.pp("LayerNorm"), cfg.hidden_size, cfg.layer_norm_eps)?,
             dropout: Dropout::new(cfg.hidden_dropout_prob),
         })
@@ -263,7 +265,7 @@ pub struct OutputTape {
 impl SelfOutput {
     /// The projection's and the LayerNorm's weights and biases.
     pub fn params(&self) -> impl Iterator<Item = &Tensor> {
-        linear_params(&self.dense).chain(self.layer_norm.params())
+        linear_params(self.dense.linear()).chain(self.layer_norm.params())
     }
 
     /// [`SelfOutput::forward`] on rows `(n, hidden)` without a graph, keeping what
@@ -274,7 +276,7 @@ impl SelfOutput {
         residual: &Tensor,
         rng: Option<&mut DropoutRng>,
     ) -> Result<(Tensor, OutputTape)> {
-        let projected = linear_forward(&self.dense, attended)?;
+        let projected = linear_forward(self.dense.linear(), attended)?;
         let mask = self
             .dropout
             .draw(projected.shape(), rng, projected.device())?;
@@ -298,8 +300,8 @@ impl SelfOutput {
     ) -> Result<(Tensor, Tensor)> {
         let summed_grad = self.layer_norm.backward(&tape.summed, grad, grads)?;
         let projected_grad = Dropout::apply(&summed_grad, tape.mask.as_ref())?;
-        linear_param_grads(&self.dense, &tape.attended, &projected_grad, grads)?;
-        let attended_grad = linear_input_grad(&self.dense, &projected_grad)?;
+        linear_param_grads(self.dense.linear(), &tape.attended, &projected_grad, grads)?;
+        let attended_grad = linear_input_grad(self.dense.linear(), &projected_grad)?;
         Ok((attended_grad, summed_grad))
     }
 }

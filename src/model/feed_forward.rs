@@ -5,9 +5,10 @@ use rayon::prelude::*;
 
 use super::attention::fused_kernels;
 use super::cpu_buffers::contiguous_f32;
-use candle_nn::{Linear, Module, VarBuilder};
+use candle_nn::VarBuilder;
 
 use super::config::{BertConfig, HiddenAct};
+use super::dense::Dense;
 use super::dropout::{Dropout, DropoutRng};
 use super::layer_norm::LayerNorm;
 use super::tape::{
@@ -17,8 +18,8 @@ use super::tape::{
 /// `LayerNorm(dropout(W2 · act(W1 · x)) + x)`.
 #[derive(Debug, Clone)]
 pub struct FeedForward {
-    intermediate: Linear,
-    output: Linear,
+    intermediate: Dense,
+    output: Dense,
     activation: HiddenAct,
     layer_norm: LayerNorm,
     dropout: Dropout,
@@ -29,12 +30,12 @@ impl FeedForward {
     /// prefix).
     pub fn load(vb: VarBuilder, cfg: &BertConfig) -> Result<Self> {
         Ok(FeedForward {
-            intermediate: candle_nn::linear(
+            intermediate: Dense::load(
                 cfg.hidden_size,
                 cfg.intermediate_size,
                 vb.pp("intermediate").pp("dense"),
             )?,
-            output: candle_nn::linear(
+            output: Dense::load(
                 cfg.intermediate_size,
                 cfg.hidden_size,
                 vb.pp("output").pp("dense"),
@@ -51,6 +52,11 @@ impl FeedForward {
 
     /// Applies the block to `(batch, seq, hidden)`.
     pub fn forward(&self, hidden: &Tensor, rng: Option<&mut DropoutRng>) -> Result<Tensor> {
+        if self.activation == HiddenAct::Gelu && self.intermediate.fuses_gelu(hidden) {
+            let inner = self.intermediate.forward_gelu(hidden)?;
+            let projected = self.dropout.forward(&self.output.forward(&inner)?, rng)?;
+            return self.layer_norm.forward(&(projected + hidden)?);
+        }
         let inner = self.intermediate.forward(hidden)?;
         let inner = match self.activation {
             HiddenAct::Gelu if fused_kernels() && inner.dtype() == DType::F32 => {
@@ -82,8 +88,8 @@ pub struct FeedForwardTape {
 impl FeedForward {
     /// The two projections' and the LayerNorm's weights and biases.
     pub fn params(&self) -> impl Iterator<Item = &Tensor> {
-        linear_params(&self.intermediate)
-            .chain(linear_params(&self.output))
+        linear_params(self.intermediate.linear())
+            .chain(linear_params(self.output.linear()))
             .chain(self.layer_norm.params())
     }
 
@@ -106,9 +112,9 @@ impl FeedForward {
                 self.activation
             );
         }
-        let inner = linear_forward(&self.intermediate, rows)?;
+        let inner = linear_forward(self.intermediate.linear(), rows)?;
         let activated = inner.apply_op1_no_bwd(&FastGelu)?;
-        let projected = linear_forward(&self.output, &activated)?;
+        let projected = linear_forward(self.output.linear(), &activated)?;
         let mask = self
             .dropout
             .draw(projected.shape(), rng, projected.device())?;
@@ -134,13 +140,13 @@ impl FeedForward {
         let summed_grad = self.layer_norm.backward(&tape.summed, grad, grads)?;
         let projected_grad = Dropout::apply(&summed_grad, tape.mask.as_ref())?;
         let activated = tape.inner.apply_op1_no_bwd(&FastGelu)?;
-        linear_param_grads(&self.output, &activated, &projected_grad, grads)?;
-        let activated_grad = linear_input_grad(&self.output, &projected_grad)?;
+        linear_param_grads(self.output.linear(), &activated, &projected_grad, grads)?;
+        let activated_grad = linear_input_grad(self.output.linear(), &projected_grad)?;
         let inner_grad = tape
             .inner
             .apply_op2_no_bwd(&activated_grad, &GeluBackward)?;
-        linear_param_grads(&self.intermediate, &tape.input, &inner_grad, grads)?;
-        linear_input_grad(&self.intermediate, &inner_grad)? + summed_grad
+        linear_param_grads(self.intermediate.linear(), &tape.input, &inner_grad, grads)?;
+        linear_input_grad(self.intermediate.linear(), &inner_grad)? + summed_grad
     }
 }
 

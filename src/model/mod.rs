@@ -5,10 +5,12 @@
 //! and folders load in Python too.
 
 pub mod attention;
+pub mod bf16_gemm;
 pub mod checkpoint;
 pub mod classifier;
 pub mod config;
 pub mod cpu_buffers;
+pub mod dense;
 pub mod dropout;
 pub mod embeddings;
 pub mod encoder;

@@ -1,0 +1,159 @@
+//! The encoder's linear layers: candle's f32 `Linear`, and for inference on CPUs with AVX-512
+//! BF16, optionally the bf16 kernel of [`super::bf16_gemm`] (see [`set_precision`]).
+
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use candle_core::{CpuStorage, CustomOp1, DType, Layout, Result, Shape, Tensor};
+use candle_nn::{Linear, Module, VarBuilder};
+
+use super::bf16_gemm::{self, Epilogue, PackedWeights};
+use super::cpu_buffers::contiguous_f32;
+
+/// Arithmetic of the encoder's linear layers at inference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Precision {
+    /// f32 throughout (the default).
+    #[default]
+    F32,
+    /// Operands rounded to bfloat16, products summed in f32: about twice the multiply-adds per
+    /// instruction on CPUs with AVX-512 BF16; f32 elsewhere.
+    Bf16,
+}
+
+impl std::str::FromStr for Precision {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "f32" => Ok(Precision::F32),
+            "bf16" => Ok(Precision::Bf16),
+            other => Err(format!(
+                "unknown precision `{other}` (expected f32 or bf16)"
+            )),
+        }
+    }
+}
+
+static PRECISION: AtomicU8 = AtomicU8::new(0);
+
+/// Sets the inference precision of the linear layers for the whole process. Training always
+/// runs in f32 (trained weights change every step; they are never packed).
+pub fn set_precision(precision: Precision) {
+    PRECISION.store(precision as u8, Ordering::Relaxed);
+}
+
+/// The precision set with [`set_precision`].
+pub fn precision() -> Precision {
+    match PRECISION.load(Ordering::Relaxed) {
+        1 => Precision::Bf16,
+        _ => Precision::F32,
+    }
+}
+
+/// A linear layer (`weight` `(out, in)`, `bias` `(out,)`), named as in the checkpoint.
+#[derive(Debug, Clone)]
+pub struct Dense {
+    linear: Linear,
+    /// The bf16 panels, packed on first bf16 use (never for trained weights).
+    packed: Arc<OnceLock<Option<PackedWeights>>>,
+}
+
+impl Dense {
+    /// Loads `weight` and `bias` for `in_dim → out_dim` from `vb`.
+    pub fn load(in_dim: usize, out_dim: usize, vb: VarBuilder) -> Result<Self> {
+        Ok(Dense {
+            linear: candle_nn::linear(in_dim, out_dim, vb)?,
+            packed: Arc::new(OnceLock::new()),
+        })
+    }
+
+    /// The f32 layer, as the training path reads it.
+    pub fn linear(&self) -> &Linear {
+        &self.linear
+    }
+
+    /// `xs · Wᵀ + b` over the last dimension.
+    pub fn forward(&self, xs: &Tensor) -> Result<Tensor> {
+        self.forward_with(xs, Epilogue::Bias)
+    }
+
+    /// `gelu(xs · Wᵀ + b)` (erf form) over the last dimension.
+    pub fn forward_gelu(&self, xs: &Tensor) -> Result<Tensor> {
+        if self.packed_for(xs).is_some() {
+            return self.forward_with(xs, Epilogue::BiasGelu);
+        }
+        self.linear.forward(xs)?.gelu_erf()
+    }
+
+    /// Whether [`Dense::forward_gelu`] runs the activation inside the bf16 kernel for `xs`.
+    pub fn fuses_gelu(&self, xs: &Tensor) -> bool {
+        self.packed_for(xs).is_some()
+    }
+
+    fn forward_with(&self, xs: &Tensor, epilogue: Epilogue) -> Result<Tensor> {
+        match self.packed_for(xs) {
+            Some(packed) => xs
+                .contiguous()?
+                .apply_op1_no_bwd(&PackedMatmul { packed, epilogue }),
+            None => self.linear.forward(xs),
+        }
+    }
+
+    /// The packed weights when the bf16 path applies to `xs`: bf16 precision, a CPU that has
+    /// it, f32 input that needs no gradient, and weights that are not being trained.
+    fn packed_for(&self, xs: &Tensor) -> Option<&PackedWeights> {
+        let weight = self.linear.weight();
+        if precision() != Precision::Bf16
+            || xs.dtype() != DType::F32
+            || xs.track_op()
+            || weight.is_variable()
+            || !bf16_gemm::supported()
+        {
+            return None;
+        }
+        self.packed
+            .get_or_init(|| {
+                let (out, inner) = weight.dims2().ok()?;
+                let w = weight.flatten_all().ok()?.to_vec1::<f32>().ok()?;
+                let bias = match self.linear.bias() {
+                    Some(b) => Some(b.to_vec1::<f32>().ok()?),
+                    None => None,
+                };
+                Some(PackedWeights::new(&w, bias.as_deref(), out, inner))
+            })
+            .as_ref()
+    }
+}
+
+/// The bf16 product as a candle op, so that it reads the input where it is.
+struct PackedMatmul<'a> {
+    packed: &'a PackedWeights,
+    epilogue: Epilogue,
+}
+
+impl CustomOp1 for PackedMatmul<'_> {
+    fn name(&self) -> &'static str {
+        "bf16-linear"
+    }
+
+    fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
+        let dims = layout.shape().dims();
+        if dims.last() != Some(&self.packed.inner()) {
+            candle_core::bail!(
+                "bf16 linear: input {:?} does not end in {}",
+                dims,
+                self.packed.inner()
+            );
+        }
+        let rows = contiguous_f32(storage, layout, "bf16 linear")?;
+        let Some(out) = self.packed.matmul(rows, self.epilogue) else {
+            candle_core::bail!("bf16 linear: this CPU has no AVX-512 BF16");
+        };
+        let mut shape = dims.to_vec();
+        if let Some(last) = shape.last_mut() {
+            *last = self.packed.out();
+        }
+        Ok((CpuStorage::F32(out), Shape::from(shape)))
+    }
+}
