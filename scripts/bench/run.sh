@@ -40,10 +40,13 @@ model=work/bench/model
 "$stance" data import -q --format semeval2016 "$semeval_csv" -o work/bench/semeval_test.jsonl
 
 export RAYON_NUM_THREADS=$threads OMP_NUM_THREADS=$threads
-echo "bench: stance (fused inference kernels; then the op-by-op path for reference)" >&2
-"$bench" --model "$model" --pairs work/bench/semeval_test.jsonl --reps "$reps" --out work/bench/stance.json
+echo "bench: stance (f32 with the training step; bf16 inference; the op-by-op f32 path for reference)" >&2
+"$bench" --model "$model" --pairs work/bench/semeval_test.jsonl --reps "$reps" --precision f32 \
+  --out work/bench/stance.json
+"$bench" --model "$model" --pairs work/bench/semeval_test.jsonl --reps "$reps" --skip-train --precision bf16 \
+  --out work/bench/stance-bf16.json
 "$bench" --model "$model" --pairs work/bench/semeval_test.jsonl --reps "$reps" --skip-train --unfused \
-  --out work/bench/stance-unfused.json
+  --precision f32 --out work/bench/stance-unfused.json
 echo "bench: PyTorch and ONNX Runtime" >&2
 "$python" scripts/bench/baselines.py --model "$model" --semeval "$semeval_csv" --threads "$threads" \
   --reps "$reps" --out work/bench/baselines.json
@@ -55,5 +58,16 @@ echo "bench: stance predict on corpora of $sizes articles with $predict_model" >
 "$python" scripts/bench/predict.py --stance "$stance" --model "$predict_model" --sizes $sizes \
   --out work/bench/predict.json
 
-"$python" scripts/bench/compare.py work/bench/stance.json work/bench/stance-unfused.json \
-  work/bench/baselines.json work/bench/predict.json --out work/bench/results.json
+# What bf16 costs in accuracy: SemEval-2016 test F_avg of the same model in both precisions
+# (meaningful with a fine-tuned model; the bench's fresh head only shows the mechanics).
+echo "bench: SemEval F_avg of $predict_model in f32 and bf16" >&2
+for precision in f32 bf16; do
+  "$stance" eval -q --precision "$precision" -m "$predict_model" work/bench/semeval_test.jsonl \
+    --json "work/bench/eval-$precision.json" --predictions "work/bench/eval-$precision.jsonl" >/dev/null
+done
+"$python" scripts/bench/accuracy.py "$predict_model" work/bench/eval-f32 work/bench/eval-bf16 \
+  --out work/bench/accuracy.json
+
+"$python" scripts/bench/compare.py work/bench/stance.json work/bench/stance-bf16.json \
+  work/bench/stance-unfused.json work/bench/baselines.json work/bench/predict.json \
+  work/bench/accuracy.json --out work/bench/results.json

@@ -1,0 +1,75 @@
+//! Inference with bf16 linear layers (`--precision bf16`): close to f32 on the same model, a
+//! different computation where the CPU has AVX-512 BF16 (so the test sees the kernel run), and
+//! never used for weights that are being trained. In a file of its own: the precision switch is
+//! process-wide.
+
+mod common;
+
+use candle_core::Device;
+use common::{max_abs_diff, write_tiny_folder};
+use stance::model::bf16_gemm;
+use stance::model::dense::{set_precision, Precision};
+use stance::model::{ClassifierSpec, PairInput, StanceModel, TrainScope};
+
+#[test]
+fn bf16_logits_are_close_to_f32_and_trained_weights_stay_f32() {
+    if !bf16_gemm::supported() {
+        eprintln!("skipped: this CPU has no AVX-512 BF16 (bf16 runs as f32 here)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tiny_folder(dir.path(), 17, false);
+    let model = StanceModel::from_dir(dir.path()).unwrap();
+    let texts = [
+        "Ankara would not recognise the vote.",
+        "The minister said the court ruling was against the deal, and they would reject the tax.",
+        "Iran backed the climate deal.",
+    ];
+    let encoded: Vec<_> = texts
+        .iter()
+        .map(|context| {
+            model
+                .inputs()
+                .encode(&PairInput {
+                    topic: "the deal",
+                    actor: None,
+                    context,
+                })
+                .unwrap()
+        })
+        .collect();
+    let rows: Vec<_> = encoded.iter().collect();
+    let input = model.inputs().batch(&rows, &Device::Cpu).unwrap();
+
+    set_precision(Precision::F32);
+    let f32_logits = model.logits(&input, None).unwrap();
+    set_precision(Precision::Bf16);
+    let bf16_logits = model.logits(&input, None).unwrap();
+    let diff = max_abs_diff(&f32_logits, &bf16_logits);
+    let scale = f32_logits
+        .abs()
+        .unwrap()
+        .max_all()
+        .unwrap()
+        .to_scalar::<f32>()
+        .unwrap();
+    assert!(
+        diff > 0.0,
+        "bf16 gave exactly the f32 logits: the kernel did not run"
+    );
+    assert!(
+        diff < 0.03 * scale.max(1.0),
+        "bf16 logits differ from f32 by {diff} (logits up to {scale})"
+    );
+
+    // Weights being trained change every step: they are never packed.
+    let (trainable, _) =
+        StanceModel::for_training(dir.path(), &ClassifierSpec::default(), TrainScope::All, 0)
+            .unwrap();
+    set_precision(Precision::F32);
+    let expected = trainable.logits(&input, None).unwrap();
+    set_precision(Precision::Bf16);
+    let got = trainable.logits(&input, None).unwrap();
+    assert_eq!(max_abs_diff(&expected, &got), 0.0);
+    set_precision(Precision::F32);
+}
