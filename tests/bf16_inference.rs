@@ -5,11 +5,10 @@
 
 mod common;
 
-use candle_core::Device;
-use common::{max_abs_diff, write_tiny_folder};
+use common::{encode_contexts, max_abs, max_abs_diff, write_tiny_folder};
 use stance::model::bf16_gemm;
 use stance::model::dense::{set_precision, Precision};
-use stance::model::{ClassifierSpec, PairInput, StanceModel, TrainScope};
+use stance::model::{ClassifierSpec, StanceModel, TrainScope};
 
 #[test]
 fn bf16_logits_are_close_to_f32_and_trained_weights_stay_f32() {
@@ -25,34 +24,14 @@ fn bf16_logits_are_close_to_f32_and_trained_weights_stay_f32() {
         "The minister said the court ruling was against the deal, and they would reject the tax.",
         "Iran backed the climate deal.",
     ];
-    let encoded: Vec<_> = texts
-        .iter()
-        .map(|context| {
-            model
-                .inputs()
-                .encode(&PairInput {
-                    topic: "the deal",
-                    actor: None,
-                    context,
-                })
-                .unwrap()
-        })
-        .collect();
-    let rows: Vec<_> = encoded.iter().collect();
-    let input = model.inputs().batch(&rows, &Device::Cpu).unwrap();
+    let input = encode_contexts(&model, "the deal", &texts);
 
     set_precision(Precision::F32);
     let f32_logits = model.logits(&input, None).unwrap();
     set_precision(Precision::Bf16);
     let bf16_logits = model.logits(&input, None).unwrap();
     let diff = max_abs_diff(&f32_logits, &bf16_logits);
-    let scale = f32_logits
-        .abs()
-        .unwrap()
-        .max_all()
-        .unwrap()
-        .to_scalar::<f32>()
-        .unwrap();
+    let scale = max_abs(&f32_logits);
     assert!(
         diff > 0.0,
         "bf16 gave exactly the f32 logits: the kernel did not run"

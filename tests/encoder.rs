@@ -6,7 +6,10 @@ use std::str::FromStr;
 
 use candle_core::{DType, Device, IndexOp, Tensor, Var};
 use candle_nn::VarBuilder;
-use common::{max_abs_diff, random_weights, tiny_config, tokenizer_json, write_tiny_folder};
+use common::{
+    assert_training_pass_matches_autograd, max_abs_diff, random_weights, tiny_config,
+    tokenizer_json, write_tiny_folder,
+};
 use stance::model::attention::softmax_last_dim;
 use stance::model::layer_norm::LayerNorm;
 use stance::model::{
@@ -173,20 +176,6 @@ fn every_parameter_receives_a_gradient() {
     }
 }
 
-/// Largest difference between two gradients relative to `b`'s largest magnitude, or to 1e-3
-/// when that is smaller: the key bias's gradient is zero in exact arithmetic (softmax ignores a
-/// shift shared by a row's scores), so both sides hold rounding noise of order 1e-8 there.
-fn relative_diff(a: &Tensor, b: &Tensor) -> f32 {
-    let scale = b
-        .abs()
-        .unwrap()
-        .max_all()
-        .unwrap()
-        .to_scalar::<f32>()
-        .unwrap();
-    max_abs_diff(a, b) / scale.max(1e-3)
-}
-
 /// The training pass (the encoder's hand-written backward) gives the logits and gradients of
 /// candle's autograd through `logits`: same weights, same dropout seed, every trained parameter,
 /// in each training scope.
@@ -200,28 +189,7 @@ fn training_pass_gradients_equal_autograd() {
     let spec = ClassifierSpec::default();
     for scope in [TrainScope::All, TrainScope::TopLayers(1), TrainScope::Head] {
         let (model, _) = StanceModel::for_training(dir.path(), &spec, scope, 0).unwrap();
-        let logits = model.logits(&input, Some(&mut DropoutRng::new(4))).unwrap();
-        let expected = candle_nn::loss::cross_entropy(&logits, &targets)
-            .unwrap()
-            .backward()
-            .unwrap();
-        let pass = model
-            .training_forward(&input, &mut DropoutRng::new(4))
-            .unwrap();
-        let diff = max_abs_diff(pass.logits(), &logits);
-        assert!(diff < 1e-5, "{scope:?}: logits differ by {diff}");
-        let loss = candle_nn::loss::cross_entropy(pass.logits(), &targets).unwrap();
-        let got = pass.backward(&loss).unwrap();
-        for (name, var) in model.trainable() {
-            let (Some(a), Some(b)) = (got.get(var), expected.get(var)) else {
-                panic!("{scope:?}: {name} has no gradient");
-            };
-            let diff = relative_diff(a, b);
-            assert!(
-                diff < 1e-4,
-                "{scope:?}: gradient of {name} differs by {diff} (relative)"
-            );
-        }
+        assert_training_pass_matches_autograd(&model, &input, &targets, 4, &format!("{scope:?}"));
     }
 }
 

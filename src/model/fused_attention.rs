@@ -42,6 +42,14 @@ impl FusedAttention {
             .collect())
     }
 
+    fn new(mask: &Arc<[u8]>, heads: usize, dropout: Option<(f32, u64)>) -> Self {
+        FusedAttention {
+            heads,
+            mask: mask.clone(),
+            dropout: dropout.filter(|(p, _)| *p > 0.0),
+        }
+    }
+
     /// Attends with `query`, `key` and `value` of shape `(batch, seq, hidden)` under `mask`
     /// (from [`FusedAttention::mask_bytes`]), with dropout on the attention weights when
     /// `dropout` gives a probability and a seed. Gradients flow to the three inputs when they
@@ -54,11 +62,7 @@ impl FusedAttention {
         heads: usize,
         dropout: Option<(f32, u64)>,
     ) -> Result<Tensor> {
-        let op = FusedAttention {
-            heads,
-            mask: mask.clone(),
-            dropout: dropout.filter(|(p, _)| *p > 0.0),
-        };
+        let op = FusedAttention::new(mask, heads, dropout);
         let (query, key, value) = (query.contiguous()?, key.contiguous()?, value.contiguous()?);
         if query.track_op() || key.track_op() || value.track_op() {
             query.apply_op3(&key, &value, op)
@@ -79,12 +83,7 @@ impl FusedAttention {
         dropout: Option<(f32, u64)>,
         grad: &Tensor,
     ) -> Result<(Tensor, Tensor, Tensor)> {
-        let op = FusedAttention {
-            heads,
-            mask: mask.clone(),
-            dropout: dropout.filter(|(p, _)| *p > 0.0),
-        };
-        op.input_gradients(query, key, value, grad)
+        FusedAttention::new(mask, heads, dropout).input_gradients(query, key, value, grad)
     }
 
     fn input_gradients(

@@ -10,7 +10,9 @@ use candle_nn::{VarBuilder, VarMap};
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 use rand_distr::{Distribution, Normal};
-use stance::model::{BertConfig, SequenceClassifier};
+use stance::model::{
+    BertConfig, DropoutRng, EncoderInput, PairInput, SequenceClassifier, StanceModel,
+};
 
 /// Words of the tiny vocabulary (after the five special tokens).
 const WORDS: &[&str] = &[
@@ -191,6 +193,74 @@ pub fn write_tiny_folder(dir: &Path, seed: u64, base_layout: bool) -> BertConfig
     std::fs::write(dir.join("config.json"), config.to_json_string()).unwrap();
     std::fs::write(dir.join("tokenizer.json"), tokenizer_json()).unwrap();
     config
+}
+
+/// Largest absolute element of `t`.
+pub fn max_abs(t: &Tensor) -> f32 {
+    t.abs()
+        .unwrap()
+        .max_all()
+        .unwrap()
+        .to_scalar::<f32>()
+        .unwrap()
+}
+
+/// `model`'s batch of (`topic`, context) pairs without actors, one per text.
+pub fn encode_contexts(model: &StanceModel, topic: &str, texts: &[&str]) -> EncoderInput {
+    let encoded: Vec<_> = texts
+        .iter()
+        .map(|context| {
+            model
+                .inputs()
+                .encode(&PairInput {
+                    topic,
+                    actor: None,
+                    context,
+                })
+                .unwrap()
+        })
+        .collect();
+    let rows: Vec<_> = encoded.iter().collect();
+    model.inputs().batch(&rows, &Device::Cpu).unwrap()
+}
+
+/// Asserts that the training pass (the encoder's hand-written backward) gives the logits and,
+/// for every trained parameter, the gradients of candle's autograd through `logits`, with
+/// dropout seeded by `seed` on both sides; `what` names the case in failures.
+pub fn assert_training_pass_matches_autograd(
+    model: &StanceModel,
+    input: &EncoderInput,
+    targets: &Tensor,
+    seed: u64,
+    what: &str,
+) {
+    let logits = model
+        .logits(input, Some(&mut DropoutRng::new(seed)))
+        .unwrap();
+    let expected = candle_nn::loss::cross_entropy(&logits, targets)
+        .unwrap()
+        .backward()
+        .unwrap();
+    let pass = model
+        .training_forward(input, &mut DropoutRng::new(seed))
+        .unwrap();
+    let diff = max_abs_diff(pass.logits(), &logits);
+    assert!(diff < 1e-5, "{what}: logits differ by {diff}");
+    let loss = candle_nn::loss::cross_entropy(pass.logits(), targets).unwrap();
+    let got = pass.backward(&loss).unwrap();
+    for (name, var) in model.trainable() {
+        let (Some(a), Some(b)) = (got.get(var), expected.get(var)) else {
+            panic!("{what}: {name} has no gradient");
+        };
+        // Relative to the larger gradient, with a 1e-3 floor: the key bias's gradient is zero
+        // in exact arithmetic (softmax ignores a shift shared by a row's scores), so both sides
+        // hold rounding noise of order 1e-8 there.
+        let diff = max_abs_diff(a, b) / max_abs(b).max(1e-3);
+        assert!(
+            diff < 1e-4,
+            "{what}: gradient of {name} differs by {diff} (relative)"
+        );
+    }
 }
 
 /// Largest absolute difference between two tensors of the same shape.
