@@ -57,56 +57,58 @@ fn assert_has(context: &str, wanted: &[&str], unwanted: &[&str]) {
     }
 }
 
+/// The actor's context, as given by name (`given_name`) and as discovered (an actor whose
+/// name or alias contains `needle`), has every `wanted` phrase and no `unwanted` one.
+fn assert_both_have(
+    text: &str,
+    given_name: &str,
+    needle: &str,
+    wanted: &[&str],
+    unwanted: &[&str],
+) {
+    for (label, context) in [
+        ("given", given(text, given_name)),
+        ("discovered", discovered(text, needle)),
+    ] {
+        eprintln!("{needle} ({label}): {context}");
+        assert_has(&context, wanted, unwanted);
+    }
+}
+
 #[test]
 fn each_actor_reads_its_own_statements_and_actions() {
     let Some(text) = article() else { return };
-    for (label, krg) in [
-        ("given", given(&text, "Kurdish Regional Government (KRG)")),
-        ("discovered", discovered(&text, "KRG")),
-    ] {
-        eprintln!("KRG ({label}): {krg}");
-        // The KRG acts (it held the referendum); the opposition of Turkey and Iran to it is theirs.
-        assert_has(
-            &krg,
-            &["held by the Kurdish Regional Government"],
-            &["opposed the referendum", "denounced", "sectarian plot"],
-        );
-    }
-    for (label, erdogan) in [
-        ("given", given(&text, "Recep Tayyip Erdogan")),
-        ("discovered", discovered(&text, "Erdogan")),
-    ] {
-        eprintln!("Erdogan ({label}): {erdogan}");
-        assert_has(
-            &erdogan,
-            &[
-                "No one recognises you other than Israel",
-                "would not recognise the referendum",
-            ],
-            &["said Rouhani"],
-        );
-    }
-    for (label, rouhani) in [
-        ("given", given(&text, "Hassan Rouhani")),
-        ("discovered", discovered(&text, "Rouhani")),
-    ] {
-        eprintln!("Rouhani ({label}): {rouhani}");
-        assert_has(
-            &rouhani,
-            &["denounced the KRG's referendum move", "sectarian plot"],
-            &["Speaking at a joint press conference with Rouhani"],
-        );
-    }
-    for (label, iraq) in [
-        ("given", given(&text, "Iraqi central government")),
-        ("discovered", discovered(&text, "Iraq")),
-    ] {
-        eprintln!("Iraq ({label}): {iraq}");
-        // Iraq's position is only reported (by Rouhani); "in northern Iraq" merely places the vote.
-        assert_has(
-            &iraq,
-            &["back steps taken by the central Iraqi government"],
-            &["held by the Kurdish Regional Government"],
-        );
-    }
+    // The KRG acts (it held the referendum); the opposition of Turkey and Iran to it is theirs.
+    assert_both_have(
+        &text,
+        "Kurdish Regional Government (KRG)",
+        "KRG",
+        &["held by the Kurdish Regional Government"],
+        &["opposed the referendum", "denounced", "sectarian plot"],
+    );
+    assert_both_have(
+        &text,
+        "Recep Tayyip Erdogan",
+        "Erdogan",
+        &[
+            "No one recognises you other than Israel",
+            "would not recognise the referendum",
+        ],
+        &["said Rouhani"],
+    );
+    assert_both_have(
+        &text,
+        "Hassan Rouhani",
+        "Rouhani",
+        &["denounced the KRG's referendum move", "sectarian plot"],
+        &["Speaking at a joint press conference with Rouhani"],
+    );
+    // Iraq's position is only reported (by Rouhani); "in northern Iraq" merely places the vote.
+    assert_both_have(
+        &text,
+        "Iraqi central government",
+        "Iraq",
+        &["back steps taken by the central Iraqi government"],
+        &["held by the Kurdish Regional Government"],
+    );
 }

@@ -10,7 +10,7 @@ use super::config::BertConfig;
 use super::dense::Dense;
 use super::dropout::{Dropout, DropoutRng};
 use super::fused_attention::FusedAttention;
-use super::layer_norm::LayerNorm;
+use super::residual_norm::{ResidualNorm, ResidualNormTape};
 use super::tape::{
     linear_forward, linear_input_grad, linear_param_grads, linear_params, Gradients,
 };
@@ -228,8 +228,7 @@ impl SelfAttention {
 #[derive(Debug, Clone)]
 pub struct SelfOutput {
     dense: Dense,
-    layer_norm: LayerNorm,
-    dropout: Dropout,
+    residual_norm: ResidualNorm,
 }
 
 impl SelfOutput {
@@ -237,8 +236,7 @@ impl SelfOutput {
     pub fn load(vb: VarBuilder, cfg: &BertConfig) -> Result<Self> {
         Ok(SelfOutput {
             dense: Dense::load(cfg.hidden_size, cfg.hidden_size, vb.pp("dense"))?,
-            layer_norm: LayerNorm::load(vb.pp("LayerNorm"), cfg.hidden_size, cfg.layer_norm_eps)?,
-            dropout: Dropout::new(cfg.hidden_dropout_prob),
+            residual_norm: ResidualNorm::load(vb, cfg)?,
         })
     }
 
@@ -249,8 +247,8 @@ impl SelfOutput {
         residual: &Tensor,
         rng: Option<&mut DropoutRng>,
     ) -> Result<Tensor> {
-        let projected = self.dropout.forward(&self.dense.forward(attended)?, rng)?;
-        self.layer_norm.forward(&(projected + residual)?)
+        self.residual_norm
+            .forward(&self.dense.forward(attended)?, residual, rng)
     }
 }
 
@@ -258,14 +256,13 @@ impl SelfOutput {
 #[derive(Debug)]
 pub struct OutputTape {
     attended: Tensor,
-    mask: Option<Tensor>,
-    summed: Tensor,
+    residual_norm: ResidualNormTape,
 }
 
 impl SelfOutput {
     /// The projection's and the LayerNorm's weights and biases.
     pub fn params(&self) -> impl Iterator<Item = &Tensor> {
-        linear_params(self.dense.linear()).chain(self.layer_norm.params())
+        linear_params(self.dense.linear()).chain(self.residual_norm.params())
     }
 
     /// [`SelfOutput::forward`] on rows `(n, hidden)` without a graph, keeping what
@@ -277,15 +274,12 @@ impl SelfOutput {
         rng: Option<&mut DropoutRng>,
     ) -> Result<(Tensor, OutputTape)> {
         let projected = linear_forward(self.dense.linear(), attended)?;
-        let mask = self
-            .dropout
-            .draw(projected.shape(), rng, projected.device())?;
-        let summed = (Dropout::apply(&projected, mask.as_ref())? + residual)?;
-        let out = self.layer_norm.forward_untracked(&summed)?;
+        let (out, residual_norm) = self
+            .residual_norm
+            .forward_taped(&projected, residual, rng)?;
         let tape = OutputTape {
             attended: attended.clone(),
-            mask,
-            summed,
+            residual_norm,
         };
         Ok((out, tape))
     }
@@ -298,10 +292,11 @@ impl SelfOutput {
         grad: &Tensor,
         grads: &mut Gradients,
     ) -> Result<(Tensor, Tensor)> {
-        let summed_grad = self.layer_norm.backward(&tape.summed, grad, grads)?;
-        let projected_grad = Dropout::apply(&summed_grad, tape.mask.as_ref())?;
+        let (projected_grad, residual_grad) =
+            self.residual_norm
+                .backward(&tape.residual_norm, grad, grads)?;
         linear_param_grads(self.dense.linear(), &tape.attended, &projected_grad, grads)?;
         let attended_grad = linear_input_grad(self.dense.linear(), &projected_grad)?;
-        Ok((attended_grad, summed_grad))
+        Ok((attended_grad, residual_grad))
     }
 }

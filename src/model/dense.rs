@@ -75,29 +75,24 @@ impl Dense {
 
     /// `xs · Wᵀ + b` over the last dimension.
     pub fn forward(&self, xs: &Tensor) -> Result<Tensor> {
-        self.forward_with(xs, Epilogue::Bias)
-    }
-
-    /// `gelu(xs · Wᵀ + b)` (erf form) over the last dimension.
-    pub fn forward_gelu(&self, xs: &Tensor) -> Result<Tensor> {
-        if self.packed_for(xs).is_some() {
-            return self.forward_with(xs, Epilogue::BiasGelu);
-        }
-        self.linear.forward(xs)?.gelu_erf()
-    }
-
-    /// Whether [`Dense::forward_gelu`] runs the activation inside the bf16 kernel for `xs`.
-    pub fn fuses_gelu(&self, xs: &Tensor) -> bool {
-        self.packed_for(xs).is_some()
-    }
-
-    fn forward_with(&self, xs: &Tensor, epilogue: Epilogue) -> Result<Tensor> {
         match self.packed_for(xs) {
-            Some(packed) => xs
-                .contiguous()?
-                .apply_op1_no_bwd(&PackedMatmul { packed, epilogue }),
+            Some(packed) => Self::run_packed(packed, xs, Epilogue::Bias),
             None => self.linear.forward(xs),
         }
+    }
+
+    /// `gelu(xs · Wᵀ + b)` (erf form) from the bf16 kernel, the activation applied inside it,
+    /// when the bf16 path applies to `xs`; `None` otherwise.
+    pub fn forward_bf16_gelu(&self, xs: &Tensor) -> Result<Option<Tensor>> {
+        match self.packed_for(xs) {
+            Some(packed) => Ok(Some(Self::run_packed(packed, xs, Epilogue::BiasGelu)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn run_packed(packed: &PackedWeights, xs: &Tensor, epilogue: Epilogue) -> Result<Tensor> {
+        xs.contiguous()?
+            .apply_op1_no_bwd(&PackedMatmul { packed, epilogue })
     }
 
     /// The packed weights when the bf16 path applies to `xs`: bf16 precision, a CPU that has

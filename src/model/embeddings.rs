@@ -52,6 +52,13 @@ impl Embeddings {
         token_type_ids: &Tensor,
         rng: Option<&mut DropoutRng>,
     ) -> Result<Tensor> {
+        let summed = self.summed(input_ids, token_type_ids)?;
+        let normed = self.layer_norm.forward(&summed)?;
+        self.dropout.forward(&normed, rng)
+    }
+
+    /// `words + segments + positions`, `(batch, seq, hidden)`, for `(batch, seq)` ids.
+    fn summed(&self, input_ids: &Tensor, token_type_ids: &Tensor) -> Result<Tensor> {
         let (_, seq_len) = input_ids.dims2()?;
         if seq_len > self.max_positions {
             candle_core::bail!(
@@ -63,9 +70,7 @@ impl Embeddings {
         let words = self.word_embeddings.forward(input_ids)?;
         let segments = self.token_type_embeddings.forward(token_type_ids)?;
         let positions = self.position_embeddings.forward(&positions)?;
-        let summed = (words + segments)?.broadcast_add(&positions)?;
-        let normed = self.layer_norm.forward(&summed)?;
-        self.dropout.forward(&normed, rng)
+        (words + segments)?.broadcast_add(&positions)
     }
 }
 
@@ -101,26 +106,12 @@ impl Embeddings {
         token_type_ids: &Tensor,
         rng: Option<&mut DropoutRng>,
     ) -> Result<(Tensor, EmbeddingsTape)> {
-        let (batch, seq_len) = input_ids.dims2()?;
-        if seq_len > self.max_positions {
-            candle_core::bail!(
-                "sequence of {seq_len} tokens exceeds max_position_embeddings {}",
-                self.max_positions
-            );
-        }
-        let lookup =
-            |table: &Embedding, ids: &Tensor| table.embeddings().detach().index_select(ids, 0);
+        // Computed as `forward` computes it; detached, so no graph outlives this call.
+        let summed = self.summed(input_ids, token_type_ids)?.detach();
+        let (batch, seq_len, width) = summed.dims3()?;
+        let summed = summed.reshape((batch * seq_len, width))?;
         let input_ids = input_ids.flatten_all()?;
         let token_type_ids = token_type_ids.flatten_all()?;
-        let positions = Tensor::arange(0u32, seq_len as u32, input_ids.device())?;
-        let words = lookup(&self.word_embeddings, &input_ids)?;
-        let segments = lookup(&self.token_type_embeddings, &token_type_ids)?;
-        let positions = lookup(&self.position_embeddings, &positions)?;
-        let width = positions.dim(1)?;
-        let summed = (words + segments)?
-            .reshape((batch, seq_len, width))?
-            .broadcast_add(&positions)?
-            .reshape((batch * seq_len, width))?;
         let normed = self.layer_norm.forward_untracked(&summed)?;
         let mask = self.dropout.draw(normed.shape(), rng, normed.device())?;
         let out = Dropout::apply(&normed, mask.as_ref())?;

@@ -9,8 +9,8 @@ use candle_nn::VarBuilder;
 
 use super::config::{BertConfig, HiddenAct};
 use super::dense::Dense;
-use super::dropout::{Dropout, DropoutRng};
-use super::layer_norm::LayerNorm;
+use super::dropout::DropoutRng;
+use super::residual_norm::{ResidualNorm, ResidualNormTape};
 use super::tape::{
     linear_forward, linear_input_grad, linear_param_grads, linear_params, Gradients,
 };
@@ -21,8 +21,7 @@ pub struct FeedForward {
     intermediate: Dense,
     output: Dense,
     activation: HiddenAct,
-    layer_norm: LayerNorm,
-    dropout: Dropout,
+    residual_norm: ResidualNorm,
 }
 
 impl FeedForward {
@@ -41,37 +40,37 @@ impl FeedForward {
                 vb.pp("output").pp("dense"),
             )?,
             activation: cfg.hidden_act,
-            layer_norm: LayerNorm::load(
-                vb.pp("output").pp("LayerNorm"),
-                cfg.hidden_size,
-                cfg.layer_norm_eps,
-            )?,
-            dropout: Dropout::new(cfg.hidden_dropout_prob),
+            residual_norm: ResidualNorm::load(vb.pp("output"), cfg)?,
         })
     }
 
     /// Applies the block to `(batch, seq, hidden)`.
     pub fn forward(&self, hidden: &Tensor, rng: Option<&mut DropoutRng>) -> Result<Tensor> {
-        if self.activation == HiddenAct::Gelu && self.intermediate.fuses_gelu(hidden) {
-            let inner = self.intermediate.forward_gelu(hidden)?;
-            let projected = self.dropout.forward(&self.output.forward(&inner)?, rng)?;
-            return self.layer_norm.forward(&(projected + hidden)?);
+        let activated = self.activated(hidden)?;
+        self.residual_norm
+            .forward(&self.output.forward(&activated)?, hidden, rng)
+    }
+
+    /// `act(W1 · x)`; the GELU runs inside the bf16 kernel when that applies.
+    fn activated(&self, hidden: &Tensor) -> Result<Tensor> {
+        if self.activation == HiddenAct::Gelu {
+            if let Some(activated) = self.intermediate.forward_bf16_gelu(hidden)? {
+                return Ok(activated);
+            }
         }
         let inner = self.intermediate.forward(hidden)?;
-        let inner = match self.activation {
+        match self.activation {
             HiddenAct::Gelu if fused_kernels() && inner.dtype() == DType::F32 => {
                 if inner.track_op() {
-                    inner.apply_op1(FastGelu)?
+                    inner.apply_op1(FastGelu)
                 } else {
-                    inner.apply_op1_no_bwd(&FastGelu)?
+                    inner.apply_op1_no_bwd(&FastGelu)
                 }
             }
-            HiddenAct::Gelu => inner.gelu_erf()?,
-            HiddenAct::GeluNew => inner.gelu()?,
-            HiddenAct::Relu => inner.relu()?,
-        };
-        let projected = self.dropout.forward(&self.output.forward(&inner)?, rng)?;
-        self.layer_norm.forward(&(projected + hidden)?)
+            HiddenAct::Gelu => inner.gelu_erf(),
+            HiddenAct::GeluNew => inner.gelu(),
+            HiddenAct::Relu => inner.relu(),
+        }
     }
 }
 
@@ -81,8 +80,7 @@ impl FeedForward {
 pub struct FeedForwardTape {
     input: Tensor,
     inner: Tensor,
-    mask: Option<Tensor>,
-    summed: Tensor,
+    residual_norm: ResidualNormTape,
 }
 
 impl FeedForward {
@@ -90,7 +88,7 @@ impl FeedForward {
     pub fn params(&self) -> impl Iterator<Item = &Tensor> {
         linear_params(self.intermediate.linear())
             .chain(linear_params(self.output.linear()))
-            .chain(self.layer_norm.params())
+            .chain(self.residual_norm.params())
     }
 
     /// Whether [`FeedForward::forward_taped`] has a backward for this block's activation (the
@@ -115,16 +113,11 @@ impl FeedForward {
         let inner = linear_forward(self.intermediate.linear(), rows)?;
         let activated = inner.apply_op1_no_bwd(&FastGelu)?;
         let projected = linear_forward(self.output.linear(), &activated)?;
-        let mask = self
-            .dropout
-            .draw(projected.shape(), rng, projected.device())?;
-        let summed = (Dropout::apply(&projected, mask.as_ref())? + rows)?;
-        let out = self.layer_norm.forward_untracked(&summed)?;
+        let (out, residual_norm) = self.residual_norm.forward_taped(&projected, rows, rng)?;
         let tape = FeedForwardTape {
             input: rows.clone(),
             inner,
-            mask,
-            summed,
+            residual_norm,
         };
         Ok((out, tape))
     }
@@ -137,8 +130,9 @@ impl FeedForward {
         grad: &Tensor,
         grads: &mut Gradients,
     ) -> Result<Tensor> {
-        let summed_grad = self.layer_norm.backward(&tape.summed, grad, grads)?;
-        let projected_grad = Dropout::apply(&summed_grad, tape.mask.as_ref())?;
+        let (projected_grad, residual_grad) =
+            self.residual_norm
+                .backward(&tape.residual_norm, grad, grads)?;
         let activated = tape.inner.apply_op1_no_bwd(&FastGelu)?;
         linear_param_grads(self.output.linear(), &activated, &projected_grad, grads)?;
         let activated_grad = linear_input_grad(self.output.linear(), &projected_grad)?;
@@ -146,7 +140,7 @@ impl FeedForward {
             .inner
             .apply_op2_no_bwd(&activated_grad, &GeluBackward)?;
         linear_param_grads(self.intermediate.linear(), &tape.input, &inner_grad, grads)?;
-        linear_input_grad(self.intermediate.linear(), &inner_grad)? + summed_grad
+        linear_input_grad(self.intermediate.linear(), &inner_grad)? + residual_grad
     }
 }
 

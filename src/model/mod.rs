@@ -23,6 +23,7 @@ pub mod input;
 pub mod layer;
 pub mod layer_norm;
 pub mod params;
+pub mod residual_norm;
 pub mod stance_model;
 pub mod tape;
 
