@@ -9,6 +9,7 @@
 pub mod data;
 pub mod error;
 pub mod eval;
+pub mod evidence;
 pub mod memory;
 pub mod model;
 pub mod plot;

@@ -4,11 +4,11 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use clap::Args;
 use serde::{Deserialize, Serialize};
 use stance::data::jsonl::JsonlReader;
-use stance::model::{Classification, PairInput, StanceModel};
+use stance::model::{Classification, PairInput};
 use stance::text::context::mark_actor_mentions;
 
 use super::{read_text, DEFAULT_MODEL};
@@ -39,6 +39,8 @@ pub struct ClassifyArgs {
     /// Pairs per forward pass.
     #[arg(long, default_value_t = 32)]
     batch_size: usize,
+    #[command(flatten)]
+    evidence: super::EvidenceOptions,
 }
 
 /// One line of `--input`.
@@ -102,8 +104,7 @@ fn read_pairs(args: &ClassifyArgs) -> anyhow::Result<Vec<PairRecord>> {
 
 pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
     let records = read_pairs(&args)?;
-    let model =
-        StanceModel::load(&args.model).with_context(|| format!("loading model {}", args.model))?;
+    let model = super::load_model(&args.model, &args.evidence)?;
     let mark = model.inputs().settings().mark_actor;
     let contexts: Vec<String> = records
         .iter()

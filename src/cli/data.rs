@@ -1,9 +1,10 @@
-//! `stance data import`, `stance data split` and `stance data add-none`.
+//! `stance data import`, `stance data split`, `stance data add-none` and `stance data evidence`.
 
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
+use stance::data::evidence::{write_evidence_file, EvidenceRecords};
 use stance::data::import::{import, Format};
 use stance::data::none_labels::add_none_labels;
 use stance::data::split::split_file;
@@ -18,6 +19,26 @@ pub enum DataCommand {
     /// Label NONE the actors an article-level file leaves unlabelled (found by discovery) whose
     /// context never touches the topic, e.g. for SEESAW, which labels only actors that take a side.
     AddNone(AddNoneArgs),
+    /// Example-level records of an article-level file's labelled evidence (`evidence_text`, or
+    /// the lines `evidence` points at): each actor's stance with only its evidence as text, or
+    /// (--sentences) each sentence that mentions an actor labelled EVIDENCE or OTHER, the
+    /// training data of an evidence scorer.
+    Evidence(EvidenceArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvidenceArgs {
+    /// The article-level JSONL file.
+    input: PathBuf,
+    /// The JSONL file to write.
+    #[arg(long, short)]
+    output: PathBuf,
+    /// Write sentence records labelled EVIDENCE/OTHER instead of the actors' stances.
+    #[arg(long)]
+    sentences: bool,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -130,6 +151,35 @@ pub fn run(command: DataCommand) -> anyhow::Result<()> {
                     summary.articles,
                     args.output.display(),
                     summary.added
+                );
+            }
+            Ok(())
+        }
+        DataCommand::Evidence(args) => {
+            let records = if args.sentences {
+                EvidenceRecords::Sentences
+            } else {
+                EvidenceRecords::Stances
+            };
+            let summary = write_evidence_file(&args.input, &args.output, records)
+                .with_context(|| format!("reading the evidence of {}", args.input.display()))?;
+            if !args.quiet {
+                let labels: Vec<String> = summary
+                    .labels
+                    .iter()
+                    .map(|(l, n)| format!("{l} {n}"))
+                    .collect();
+                let missing = if summary.missing > 0 {
+                    format!("; {} actors without evidence left out", summary.missing)
+                } else {
+                    String::new()
+                };
+                eprintln!(
+                    "wrote {} records from {} articles to {} ({}){missing}",
+                    summary.labels.iter().map(|(_, n)| n).sum::<usize>(),
+                    summary.articles,
+                    args.output.display(),
+                    labels.join(", ")
                 );
             }
             Ok(())

@@ -8,7 +8,6 @@ use clap::Args;
 use stance::data::dataset::{load_examples, LoadOptions};
 use stance::eval::{evaluate, render_table};
 use stance::model::folder::write_atomically;
-use stance::model::StanceModel;
 use stance::plot;
 
 use super::progress;
@@ -48,14 +47,15 @@ pub struct EvalArgs {
     /// Examples per forward pass.
     #[arg(long, default_value_t = 64)]
     batch_size: usize,
+    #[command(flatten)]
+    evidence: super::EvidenceOptions,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
 }
 
 pub fn run(args: EvalArgs) -> anyhow::Result<()> {
-    let model =
-        StanceModel::load(&args.model).with_context(|| format!("loading model {}", args.model))?;
+    let model = super::load_model(&args.model, &args.evidence)?;
     let mut options = LoadOptions::for_model(&model, args.skip_invalid);
     if let Some(chars) = args.context_chars {
         options.context_chars = chars;

@@ -70,6 +70,39 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// How a command loads its stance model's evidence scorer (shared by eval, predict, classify).
+#[derive(Debug, Clone, clap::Args)]
+pub struct EvidenceOptions {
+    /// Decide NONE with this evidence scorer folder (labels EVIDENCE, OTHER) instead of the
+    /// model's own (its `evidence/` folder, if any); needs --evidence-threshold.
+    #[arg(long, value_name = "DIR", requires = "evidence_threshold")]
+    evidence: Option<std::path::PathBuf>,
+    /// NONE when no sentence of an actor's context scores at least this probability of carrying
+    /// its stance (0 to 0.5; default: the model's).
+    #[arg(long, value_name = "P")]
+    evidence_threshold: Option<f64>,
+}
+
+/// Loads the stance model `spec` with the evidence scorer that `options` ask for.
+fn load_model(spec: &str, options: &EvidenceOptions) -> anyhow::Result<stance::model::StanceModel> {
+    use stance::model::StanceModel;
+    let mut model = StanceModel::load(spec).with_context(|| format!("loading model {spec}"))?;
+    match (&options.evidence, options.evidence_threshold) {
+        (Some(dir), Some(threshold)) => {
+            let scorer = StanceModel::from_dir(dir)
+                .with_context(|| format!("loading evidence scorer {}", dir.display()))?;
+            model
+                .set_evidence(scorer, threshold)
+                .with_context(|| format!("using evidence scorer {}", dir.display()))?;
+        }
+        (None, Some(threshold)) => model
+            .set_evidence_threshold(threshold)
+            .with_context(|| format!("--evidence-threshold for model {spec}"))?,
+        _ => {}
+    }
+    Ok(model)
+}
+
 /// Reads a UTF-8 text file (`-` for standard input).
 fn read_text(path: &Path) -> anyhow::Result<String> {
     let bytes = if path == Path::new("-") {

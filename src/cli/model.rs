@@ -1,4 +1,4 @@
-//! `stance model info` and `stance model init`.
+//! `stance model info`, `stance model init` and `stance model add-evidence`.
 
 use std::path::PathBuf;
 
@@ -16,6 +16,23 @@ pub enum ModelCommand {
     },
     /// Create a classifier folder from a base encoder, with a freshly initialised head.
     Init(InitArgs),
+    /// Make an evidence scorer (labels EVIDENCE, OTHER; see `stance data evidence
+    /// --sentences`) part of a stance model: NONE when no sentence of an actor's context scores
+    /// at least THRESHOLD. The scorer is copied into MODEL/evidence/.
+    AddEvidence(AddEvidenceArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AddEvidenceArgs {
+    /// The stance model folder (labels must include NONE).
+    model: PathBuf,
+    /// The evidence scorer folder.
+    #[arg(long)]
+    scorer: PathBuf,
+    /// Probability of carrying the stance below which an actor is NONE (0 to 0.5); choose it on
+    /// dev data with `stance eval --evidence SCORER --evidence-threshold P`.
+    #[arg(long)]
+    threshold: f64,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -56,7 +73,28 @@ pub fn run(command: ModelCommand) -> anyhow::Result<()> {
     match command {
         ModelCommand::Info { model } => info(&model),
         ModelCommand::Init(args) => init(args),
+        ModelCommand::AddEvidence(args) => add_evidence(&args),
     }
+}
+
+fn add_evidence(args: &AddEvidenceArgs) -> anyhow::Result<()> {
+    let mut model = StanceModel::from_dir(&args.model)
+        .with_context(|| format!("loading model {}", args.model.display()))?;
+    let scorer = StanceModel::from_dir(&args.scorer)
+        .with_context(|| format!("loading evidence scorer {}", args.scorer.display()))?;
+    model
+        .set_evidence(scorer, args.threshold)
+        .with_context(|| format!("adding evidence scorer {}", args.scorer.display()))?;
+    model
+        .save_evidence(&args.model)
+        .with_context(|| format!("writing into {}", args.model.display()))?;
+    eprintln!(
+        "{}: NONE below evidence score {} (scorer in {}/evidence)",
+        args.model.display(),
+        args.threshold,
+        args.model.display()
+    );
+    Ok(())
 }
 
 fn info(spec: &str) -> anyhow::Result<()> {

@@ -4,9 +4,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use clap::{Args, ValueEnum};
-use stance::model::StanceModel;
 use stance::predict::{
     count_records, predict_articles, predict_stream, ArticleInput, ArticlePrediction, GivenActor,
     OutputFormat, PredictOptions, Shard, Sink, StreamOptions,
@@ -82,6 +81,8 @@ pub struct PredictArgs {
     /// Most actors reported per article when they are discovered.
     #[arg(long, default_value_t = 12)]
     max_actors: usize,
+    #[command(flatten)]
+    evidence: super::EvidenceOptions,
     /// No progress bar or summary.
     #[arg(long, short)]
     quiet: bool,
@@ -93,8 +94,7 @@ pub fn run(args: PredictArgs) -> anyhow::Result<()> {
         max_discovered: args.max_actors,
     };
     if let Some(input) = &args.input {
-        let model = StanceModel::load(&args.model)
-            .with_context(|| format!("loading model {}", args.model))?;
+        let model = super::load_model(&args.model, &args.evidence)?;
         let stream = StreamOptions {
             predict: options,
             chunk_articles: args.chunk,
@@ -148,8 +148,7 @@ pub fn run(args: PredictArgs) -> anyhow::Result<()> {
     if topic.trim().is_empty() {
         bail!("--topic is empty");
     }
-    let model =
-        StanceModel::load(&args.model).with_context(|| format!("loading model {}", args.model))?;
+    let model = super::load_model(&args.model, &args.evidence)?;
     let article = ArticleInput {
         id: path.display().to_string(),
         topic: topic.trim().to_string(),

@@ -102,6 +102,14 @@ pub struct TrainArgs {
     /// from an article; default: on for a base encoder, the base model's choice for a stance model.
     #[arg(long, value_name = "BOOL")]
     speaker_aware: Option<bool>,
+    /// First segment of each input pair, with `{topic}` and `{actor}` slots (default: the base
+    /// model's; "{topic} [SEP] {actor}" for a base encoder).
+    #[arg(long, value_name = "TEMPLATE")]
+    template: Option<String>,
+    /// Replace this share (0 to 1) of the training examples by their topic-flipped twin: the
+    /// topic turned around ("opposition to X") and FAVOR/AGAINST swapped, NONE kept.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.0)]
+    topic_flips: f64,
     /// Save a checkpoint every N steps (0: only at epoch ends).
     #[arg(long, default_value_t = 200)]
     checkpoint_every: usize,
@@ -231,6 +239,8 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         settings.context_chars = args.context_chars;
         settings.mark_actor = args.mark_actor;
         settings.speaker_aware = args.speaker_aware;
+        settings.first_segment_template = args.template.clone();
+        settings.topic_flips = args.topic_flips;
         settings.checkpoint_every = args.checkpoint_every;
         settings.max_steps = args.max_steps;
         settings.log_every = args.log_every;

@@ -6,8 +6,7 @@
 
 use std::path::Path;
 
-use crate::data::jsonl::JsonlReader;
-use crate::data::schema::{ActorStance, Article, RawRecord, Record};
+use crate::data::schema::{ActorStance, Article};
 use crate::error::{Error, Result};
 use crate::model::folder::write_atomically;
 use crate::text::context::{actor_context, ActorMentions, ContextPolicy};
@@ -46,6 +45,7 @@ pub fn off_topic_actors(
             aliases: found.aliases,
             stance: NONE_LABEL.to_string(),
             evidence: None,
+            evidence_text: None,
         })
         .collect()
 }
@@ -68,29 +68,13 @@ pub fn add_none_labels(
     policy: ContextPolicy,
     per_article: usize,
 ) -> Result<NoneSummary> {
-    let labels: Vec<String> = ["FAVOR", "AGAINST", NONE_LABEL]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
     let mut summary = NoneSummary::default();
     let mut buffer = Vec::new();
-    for item in JsonlReader::<RawRecord>::open(input)? {
-        let (line, raw) = item?;
+    for (line, mut article) in super::articles::read_articles(input)? {
         let error = |message: String| Error::Record {
             path: input.to_path_buf(),
             line,
             message,
-        };
-        let mut article = match raw
-            .validate(&labels, &format!("line:{line}"))
-            .map_err(error)?
-        {
-            Record::Article(article) => article,
-            Record::Example(_) => {
-                return Err(error(
-                    "expected an article with `actors`, found an example".to_string(),
-                ))
-            }
         };
         let added = off_topic_actors(&article, policy, per_article);
         summary.added += added.len();
@@ -123,6 +107,7 @@ mod tests {
                     aliases: Vec::new(),
                     stance: "AGAINST".into(),
                     evidence: None,
+                    evidence_text: None,
                 })
                 .collect(),
         }

@@ -41,6 +41,10 @@ pub struct ActorStance {
     /// SEESAW data), when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Vec<usize>>,
+    /// The passage that shows the stance (for NONE: one that mentions the actor), verbatim from
+    /// the article, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence_text: Option<String>,
 }
 
 /// An article with the stances of its actors toward one topic.
@@ -99,6 +103,8 @@ struct RawActor {
     evidence: Option<Vec<usize>>,
     #[serde(default)]
     evidence_sentence_ids: Option<Vec<usize>>,
+    #[serde(default)]
+    evidence_text: Option<String>,
 }
 
 /// Checks `label` against `labels` (case-insensitive), returning the canonical spelling.
@@ -176,6 +182,7 @@ impl RawRecord {
                             aliases: actor.aliases,
                             stance: canonical_label(&stance, labels, &field("stance"))?,
                             evidence: actor.evidence.or(actor.evidence_sentence_ids),
+                            evidence_text: actor.evidence_text.filter(|t| !t.trim().is_empty()),
                         })
                     })
                     .collect::<Result<Vec<_>, String>>()?;

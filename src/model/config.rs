@@ -76,6 +76,11 @@ pub struct StanceSettings {
     /// written before this setting existed did not.
     #[serde(default)]
     pub speaker_aware: bool,
+    /// When set, the folder holds an evidence scorer (`evidence/`) and an actor whose context has
+    /// no sentence scored at least this likely to carry its stance is NONE
+    /// ([`crate::evidence::EvidenceGate`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence_threshold: Option<f64>,
 }
 
 fn default_context_chars() -> usize {
@@ -104,6 +109,7 @@ impl Default for StanceSettings {
             temperature: default_temperature(),
             mark_actor: true,
             speaker_aware: true,
+            evidence_threshold: None,
         }
     }
 }

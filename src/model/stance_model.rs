@@ -19,6 +19,10 @@ use super::hub;
 use super::input::{EncodedPair, PairInput, PairTokenizer};
 use super::params::{TrainScope, TrainingBackend};
 use crate::error::{Error, Result};
+use crate::evidence::{EvidenceGate, EVIDENCE_FOLDER};
+
+/// The label an evidence gate decides.
+const NONE_LABEL: &str = "NONE";
 
 /// What to change when turning a folder into a classifier for training; `None` keeps the
 /// folder's value (or the default for a base model).
@@ -90,6 +94,9 @@ pub struct Classification {
     pub logits: Vec<f32>,
     /// The encoder input the decision was made on.
     pub encoded: EncodedPair,
+    /// With an evidence scorer: the highest probability that a sentence of the context carries
+    /// the actor's stance on the topic ([`crate::evidence::EvidenceGate`]).
+    pub evidence_score: Option<f32>,
 }
 
 /// A loaded stance classifier.
@@ -100,6 +107,7 @@ pub struct StanceModel {
     classifier: SequenceClassifier,
     parameters: Parameters,
     source_dir: PathBuf,
+    evidence: Option<Box<EvidenceGate>>,
 }
 
 fn weights_error(path: &Path, error: impl std::fmt::Display) -> Error {
@@ -133,6 +141,7 @@ impl StanceModel {
         let vb = VarBuilder::from_tensors(tensors.clone(), DType::F32, &Device::Cpu);
         let classifier = SequenceClassifier::load(vb, &config, labels.len())
             .map_err(|e| weights_error(&files.weights, e))?;
+        let evidence = Self::evidence_gate(&files.dir, &config, &labels)?;
         Ok(StanceModel {
             config,
             labels,
@@ -140,6 +149,7 @@ impl StanceModel {
             classifier,
             parameters: Parameters::Frozen(tensors),
             source_dir: files.dir,
+            evidence,
         })
     }
 
@@ -175,6 +185,8 @@ impl StanceModel {
             temperature: 1.0,
             mark_actor: spec.mark_actor.unwrap_or(base.mark_actor),
             speaker_aware: spec.speaker_aware.unwrap_or(base.speaker_aware),
+            // A scorer belongs to the model it was chosen for, not to what is trained from it.
+            evidence_threshold: None,
         };
         config.make_classifier(&labels, settings);
         config.validate(&files.config)?;
@@ -212,9 +224,90 @@ impl StanceModel {
                     frozen: collected.frozen,
                 },
                 source_dir: files.dir,
+                evidence: None,
             },
             collected.fresh,
         ))
+    }
+
+    /// The evidence gate of a folder whose config sets `stance.evidence_threshold`.
+    fn evidence_gate(
+        dir: &Path,
+        config: &BertConfig,
+        labels: &[String],
+    ) -> Result<Option<Box<EvidenceGate>>> {
+        let Some(threshold) = config.settings().evidence_threshold else {
+            return Ok(None);
+        };
+        let invalid = |message: String| Error::InvalidConfig {
+            path: dir.join(folder::CONFIG_FILE),
+            field: "stance.evidence_threshold".to_string(),
+            message,
+        };
+        if !labels.iter().any(|l| l == NONE_LABEL) {
+            return Err(invalid(format!(
+                "an evidence scorer decides {NONE_LABEL}, which this model's labels ({}) lack",
+                labels.join(", ")
+            )));
+        }
+        let scorer_dir = dir.join(EVIDENCE_FOLDER);
+        if !scorer_dir.is_dir() {
+            return Err(invalid(format!(
+                "is set but {} is missing (add a scorer with `stance model add-evidence`)",
+                scorer_dir.display()
+            )));
+        }
+        let scorer = StanceModel::from_dir(&scorer_dir)?;
+        let gate = EvidenceGate::new(scorer, threshold).map_err(|e| invalid(e.to_string()))?;
+        Ok(Some(Box::new(gate)))
+    }
+
+    /// Gives the model the evidence scorer `scorer`, deciding NONE below `threshold` (see
+    /// [`EvidenceGate`]); the config records the threshold, so [`StanceModel::save_evidence`]
+    /// makes it part of the folder.
+    pub fn set_evidence(&mut self, scorer: StanceModel, threshold: f64) -> Result<()> {
+        if !self.labels.iter().any(|l| l == NONE_LABEL) {
+            return Err(Error::InvalidInput(format!(
+                "an evidence scorer decides {NONE_LABEL}, which this model's labels ({}) lack",
+                self.labels.join(", ")
+            )));
+        }
+        self.evidence = Some(Box::new(EvidenceGate::new(scorer, threshold)?));
+        self.record_evidence_threshold(Some(threshold));
+        Ok(())
+    }
+
+    /// Changes the threshold of the model's evidence scorer, which it must have.
+    pub fn set_evidence_threshold(&mut self, threshold: f64) -> Result<()> {
+        let gate = self
+            .evidence
+            .as_deref_mut()
+            .ok_or_else(|| Error::InvalidInput("this model has no evidence scorer".to_string()))?;
+        gate.set_threshold(threshold)?;
+        self.record_evidence_threshold(Some(threshold));
+        Ok(())
+    }
+
+    fn record_evidence_threshold(&mut self, threshold: Option<f64>) {
+        let mut settings = self.config.settings();
+        settings.evidence_threshold = threshold;
+        self.config.stance = Some(settings);
+    }
+
+    /// Writes the model's evidence scorer into `dir/evidence/` and its threshold into
+    /// `dir/config.json`, making it part of the model folder `dir` (this model's).
+    pub fn save_evidence(&self, dir: &Path) -> Result<()> {
+        let gate = self
+            .evidence
+            .as_deref()
+            .ok_or_else(|| Error::InvalidInput("this model has no evidence scorer".to_string()))?;
+        gate.scorer().save(&dir.join(EVIDENCE_FOLDER))?;
+        self.save_config(dir)
+    }
+
+    /// Whether NONE is decided by an evidence scorer.
+    pub fn has_evidence_gate(&self) -> bool {
+        self.evidence.is_some()
     }
 
     fn pair_tokenizer(files: &ModelFiles, config: &BertConfig) -> Result<PairTokenizer> {
@@ -361,10 +454,24 @@ impl StanceModel {
                     probabilities,
                     logits,
                     encoded: encoded[index].clone(),
+                    evidence_score: None,
                 });
             }
         }
-        Ok(results.into_iter().flatten().collect())
+        let mut results: Vec<Classification> = results.into_iter().flatten().collect();
+        if let Some(gate) = &self.evidence {
+            // `evidence_gate` checked that the labels have NONE.
+            let none = self
+                .labels
+                .iter()
+                .position(|l| l == NONE_LABEL)
+                .unwrap_or(0);
+            let scores = gate.stance_scores(pairs, batch_size)?;
+            for (result, score) in results.iter_mut().zip(scores) {
+                gate.decide(result, score, none, &self.labels);
+            }
+        }
+        Ok(results)
     }
 }
 

@@ -69,6 +69,16 @@ pub struct TrainSettings {
     /// Speaker-aware contexts; `None` keeps the base model's choice (a base encoder gets them).
     #[serde(default)]
     pub speaker_aware: Option<bool>,
+    /// First segment of the input pair (see
+    /// [`crate::model::config::StanceSettings::first_segment_template`]); `None` keeps the base
+    /// model's.
+    #[serde(default)]
+    pub first_segment_template: Option<String>,
+    /// Share (0 to 1) of the training examples replaced by their topic-flipped twin (topic turned
+    /// around, FAVOR and AGAINST swapped; see [`crate::data::augment`]); 0 turns it off. Dev data
+    /// is never flipped.
+    #[serde(default)]
+    pub topic_flips: f64,
     /// Save a checkpoint every N optimizer steps (0: only at the end of each epoch).
     pub checkpoint_every: usize,
     /// Stop after this many optimizer steps in total (for quick trials).
@@ -104,6 +114,8 @@ impl TrainSettings {
             context_chars: 1200,
             mark_actor: None,
             speaker_aware: None,
+            first_segment_template: None,
+            topic_flips: 0.0,
             checkpoint_every: 200,
             max_steps: None,
             log_every: 10,

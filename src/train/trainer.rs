@@ -145,11 +145,14 @@ struct Data {
     targets: Vec<u32>,
 }
 
+/// Loads and encodes `paths`; `topic_flips` replaces that seeded share of the examples by
+/// their topic-flipped twin (training data only).
 fn load_data(
     paths: &[PathBuf],
     model: &StanceModel,
     skip_invalid: bool,
     notes: &mut Vec<String>,
+    topic_flips: Option<(f64, u64)>,
 ) -> Result<Data> {
     let labels = model.labels().to_vec();
     let options = LoadOptions::for_model(model, skip_invalid);
@@ -171,6 +174,9 @@ fn load_data(
             )));
         }
         examples.extend(loaded.examples);
+    }
+    if let Some((share, seed)) = topic_flips {
+        crate::data::augment::flip_topics(&mut examples, share, seed);
     }
     let encoded = examples
         .iter()
@@ -222,6 +228,7 @@ fn classifier_spec(settings: &TrainSettings) -> ClassifierSpec {
         context_chars: Some(settings.context_chars),
         mark_actor: settings.mark_actor,
         speaker_aware: settings.speaker_aware,
+        first_segment_template: settings.first_segment_template.clone(),
         ..Default::default()
     }
 }
@@ -340,6 +347,9 @@ fn validate(settings: &TrainSettings) -> Result<()> {
     if settings.weight_decay < 0.0 || settings.max_grad_norm < 0.0 {
         return bad("--weight-decay and --max-grad-norm cannot be negative");
     }
+    if !(0.0..=1.0).contains(&settings.topic_flips) {
+        return bad("--topic-flips must be between 0 and 1");
+    }
     if settings.patience == Some(0) {
         return bad("--patience must be at least 1");
     }
@@ -357,13 +367,21 @@ fn run(
 ) -> Result<TrainSummary> {
     let clock = Instant::now();
     let mut notes = Vec::new();
-    let train = load_data(&settings.train_files, &model, skip_invalid, &mut notes)?;
+    let flips = (settings.topic_flips > 0.0).then_some((settings.topic_flips, settings.seed));
+    let train = load_data(
+        &settings.train_files,
+        &model,
+        skip_invalid,
+        &mut notes,
+        flips,
+    )?;
     let dev = match &settings.dev_file {
         Some(path) => Some(load_data(
             std::slice::from_ref(path),
             &model,
             skip_invalid,
             &mut notes,
+            None,
         )?),
         None => None,
     };
