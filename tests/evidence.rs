@@ -169,3 +169,77 @@ fn add_evidence_makes_the_scorer_part_of_the_folder() {
         "{err}"
     );
 }
+
+#[test]
+fn data_evidence_writes_stances_or_sentences_and_names_bad_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("articles.jsonl");
+    let article = serde_json::json!({
+        "id": "w1", "topic": "the dam",
+        "text": "Egypt condemned the dam. Egypt also hosted a trade summit. Sudan attended.",
+        "actors": [
+            {"name": "Egypt", "stance": "AGAINST", "evidence_text": "Egypt condemned the dam."},
+            {"name": "Sudan", "stance": "NONE", "evidence_text": "Sudan attended."}
+        ]
+    });
+    std::fs::write(&input, format!("{article}\n")).unwrap();
+    let read = |args: &[&str]| -> Vec<serde_json::Value> {
+        let out = common::run_stance(args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let path = args[args.iter().position(|a| *a == "-o").unwrap() + 1];
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let stances_path = dir.path().join("stances.jsonl");
+    let stances = read(&[
+        "data",
+        "evidence",
+        input.to_str().unwrap(),
+        "-o",
+        stances_path.to_str().unwrap(),
+    ]);
+    assert_eq!(stances.len(), 2);
+    assert_eq!(stances[0]["text"], "Egypt condemned the dam.");
+    assert_eq!(stances[0]["label"], "AGAINST");
+    assert_eq!(stances[1]["actor"], "Sudan");
+    let sentences_path = dir.path().join("sentences.jsonl");
+    let sentences = read(&[
+        "data",
+        "evidence",
+        "--sentences",
+        input.to_str().unwrap(),
+        "-o",
+        sentences_path.to_str().unwrap(),
+    ]);
+    let labels: Vec<&str> = sentences
+        .iter()
+        .map(|s| s["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["EVIDENCE", "OTHER", "OTHER"]);
+
+    std::fs::write(
+        &input,
+        format!("{article}\n{{\"topic\": \"t\", \"text\": \"x\", \"label\": \"FAVOR\"}}\n"),
+    )
+    .unwrap();
+    let out = common::run_stance(&[
+        "data",
+        "evidence",
+        input.to_str().unwrap(),
+        "-o",
+        dir.path().join("bad.jsonl").to_str().unwrap(),
+    ]);
+    let err = common::assert_clean_failure(&out);
+    assert!(
+        err.contains("articles.jsonl:2") && err.contains("found an example"),
+        "{err}"
+    );
+    assert!(!dir.path().join("bad.jsonl").exists());
+}
