@@ -59,6 +59,10 @@ pub struct ActorPrediction {
     pub mentioned: bool,
     /// The sentences the model read for this actor, in article order.
     pub evidence: Vec<Evidence>,
+    /// With an evidence scorer: the highest probability that one of those sentences carries the
+    /// actor's stance on the topic (below the model's threshold the stance is NONE).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence_score: Option<f32>,
 }
 
 /// The stances of one article's actors.
@@ -172,6 +176,7 @@ pub fn predict_articles(
                 .collect(),
             mentioned: context.mentioned,
             evidence,
+            evidence_score: result.evidence_score,
         });
     }
     Ok(predictions)

@@ -108,6 +108,7 @@ mod tests {
                 sentence: 3,
                 text: "x".to_string(),
             }],
+            evidence_score: None,
         }
     }
 
