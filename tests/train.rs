@@ -385,3 +385,29 @@ fn bad_files_fail_with_file_line_and_field() {
     );
     assert!(!f.path("v.jsonl").exists(), "partial output left behind");
 }
+
+#[test]
+fn topic_flips_swap_favor_and_against_in_the_training_data_only() {
+    // 100 examples: 42 FAVOR, 30 AGAINST, 28 NONE.
+    let f = Fixture::new(100);
+    let mut settings = f.settings();
+    settings.epochs = 1;
+    settings.max_steps = Some(1);
+    let plain = train(&settings, &f.path("plain"), false, false, &mut Silent).unwrap();
+    settings.topic_flips = 1.0;
+    let flipped = train(&settings, &f.path("flipped"), false, false, &mut Silent).unwrap();
+    let favor = plain.labels.iter().position(|l| l == "FAVOR").unwrap();
+    let against = plain.labels.iter().position(|l| l == "AGAINST").unwrap();
+    let none = plain.labels.iter().position(|l| l == "NONE").unwrap();
+    // Every example flipped: FAVOR and AGAINST counts trade places, NONE stays.
+    assert_eq!(flipped.label_counts[favor], plain.label_counts[against]);
+    assert_eq!(flipped.label_counts[against], plain.label_counts[favor]);
+    assert_eq!(flipped.label_counts[none], plain.label_counts[none]);
+    assert_ne!(plain.label_counts[favor], plain.label_counts[against]);
+    assert_eq!(flipped.dev_examples, plain.dev_examples);
+    settings.topic_flips = 1.5;
+    let error = train(&settings, &f.path("bad"), false, false, &mut Silent)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("--topic-flips"), "{error}");
+}
