@@ -2,9 +2,10 @@
 # Trains the default actor-level model (the one `stance predict` uses without --model) from
 # all-MiniLM-L6-v2, in three steps chosen on real-news dev data (docs/results.md, "Actor level on
 # real news"):
-#   1. the stance classifier: SEESAW train (real news, FAVOR/AGAINST), the project's own train
-#      articles (which supply NONE) and SemEval-2016 train minus its 300 dev tweets; 2 epochs,
-#      the best epoch by macro-F1 on SEESAW dev + wikinews-actors dev;
+#   1. the stance classifier: SEESAW train (real news, FAVOR/AGAINST) with its checked NONE
+#      actors (seesaw/none_train.jsonl), the project's own train articles, SemEval-2016 train
+#      minus its 300 dev tweets and a seeded 1,000 of VAST train (many topics, a neutral class);
+#      2 epochs, the best epoch by macro-F1 on SEESAW dev + wikinews-actors dev;
 #   2. the evidence scorer (src/evidence): SEESAW train's sentences that mention an actor,
 #      EVIDENCE where the annotators marked the actor's stance, OTHER elsewhere, and every
 #      sentence of the checked NONE actors (seesaw/none_train.jsonl) as OTHER; 2 epochs;
@@ -30,6 +31,13 @@ mkdir -p "$data"
 "$stance" data import -q --format semeval2016 "$shared/semeval2016_task6/train.csv" -o "$data/semeval_train_full.jsonl"
 "$stance" data split "$data/semeval_train_full.jsonl" --dev-size 300 --seed 13 \
   --train-out "$data/semeval_train.jsonl" --dev-out "$data/semeval_dev.jsonl" 2>/dev/null
+# VAST: a seeded 2,000 of train, then a seeded 1,000 of those (the sample measured in
+# docs/results.md).
+"$stance" data import -q --format vast "$shared/vast/vast_train.csv" -o "$data/vast_train_full.jsonl"
+"$stance" data split "$data/vast_train_full.jsonl" --dev-size 11466 --seed 13 \
+  --train-out "$data/vast_train_2k.jsonl" --dev-out "$data/vast_train_rest.jsonl" 2>/dev/null
+"$stance" data split "$data/vast_train_2k.jsonl" --dev-size 1000 --seed 13 \
+  --train-out "$data/vast_rest1k.jsonl" --dev-out "$data/vast_1k.jsonl" 2>/dev/null
 wikinews_dev="$shared/wikinews-actors/dev.jsonl"
 cat "$data/seesaw_dev.jsonl" "$wikinews_dev" > "$data/real_dev.jsonl"
 # The scorer's sentences: train from SEESAW train and the checked NONE actors; dev from SEESAW dev
@@ -56,6 +64,7 @@ classifier=work/models/default-classifier-s$seed
 scorer=work/models/default-scorer-s$seed
 run_stage "$classifier" --base models/all-MiniLM-L6-v2 \
   --train "$data/seesaw_train.jsonl" --train datasets/articles/train.jsonl --train "$data/semeval_train.jsonl" \
+  --train "$data/vast_1k.jsonl" --train "$data/seesaw_none_train.jsonl" \
   --dev "$data/real_dev.jsonl" --epochs 2 --batch-size 16 --lr 5e-5 --context-chars 700 --max-length 192 \
   --seed "$seed"
 run_stage "$scorer" --base models/all-MiniLM-L6-v2 --labels EVIDENCE,OTHER \

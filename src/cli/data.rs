@@ -107,6 +107,15 @@ pub struct SplitArgs {
     dev_out: PathBuf,
 }
 
+/// "FAVOR 3, AGAINST 2" for a summary's label counts.
+fn label_counts(labels: &[(String, usize)]) -> String {
+    labels
+        .iter()
+        .map(|(l, n)| format!("{l} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub fn run(command: DataCommand) -> anyhow::Result<()> {
     match command {
         DataCommand::Import(args) => {
@@ -119,11 +128,6 @@ pub fn run(command: DataCommand) -> anyhow::Result<()> {
             let summary = import(format, &args.input, &args.output, &args.exclude_topic)
                 .with_context(|| format!("importing {}", args.input.display()))?;
             if !args.quiet {
-                let labels: Vec<String> = summary
-                    .labels
-                    .iter()
-                    .map(|(l, n)| format!("{l} {n}"))
-                    .collect();
                 let excluded = if summary.excluded > 0 {
                     format!(", {} excluded by topic", summary.excluded)
                 } else {
@@ -133,7 +137,7 @@ pub fn run(command: DataCommand) -> anyhow::Result<()> {
                     "wrote {} records to {} ({}{excluded})",
                     summary.records,
                     args.output.display(),
-                    labels.join(", ")
+                    label_counts(&summary.labels)
                 );
             }
             Ok(())
@@ -164,11 +168,6 @@ pub fn run(command: DataCommand) -> anyhow::Result<()> {
             let summary = write_evidence_file(&args.input, &args.output, records)
                 .with_context(|| format!("reading the evidence of {}", args.input.display()))?;
             if !args.quiet {
-                let labels: Vec<String> = summary
-                    .labels
-                    .iter()
-                    .map(|(l, n)| format!("{l} {n}"))
-                    .collect();
                 let missing = if summary.missing > 0 {
                     format!("; {} actors without evidence left out", summary.missing)
                 } else {
@@ -179,7 +178,7 @@ pub fn run(command: DataCommand) -> anyhow::Result<()> {
                     summary.labels.iter().map(|(_, n)| n).sum::<usize>(),
                     summary.articles,
                     args.output.display(),
-                    labels.join(", ")
+                    label_counts(&summary.labels)
                 );
             }
             Ok(())

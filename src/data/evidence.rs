@@ -11,7 +11,6 @@ use std::path::Path;
 
 use super::schema::{Article, Example};
 use crate::error::{Error, Result};
-use crate::model::folder::write_atomically;
 use crate::text::context::{with_known_aliases, ActorMentions};
 use crate::text::sentences::split_sentences;
 
@@ -194,10 +193,7 @@ pub fn write_evidence_file(
         }
         summary.articles += 1;
     }
-    if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    }
-    write_atomically(output, &buffer)?;
+    crate::data::jsonl::write_whole(output, &buffer)?;
     Ok(summary)
 }
 

@@ -121,6 +121,15 @@ fn describe_json_error(error: &serde_json::Error) -> String {
     format!("{message} (column {})", error.column())
 }
 
+/// Writes a whole output file (a converted dataset): its folder is created if needed, and the
+/// bytes go through a temporary file renamed into place, so a failed run leaves nothing behind.
+pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    crate::model::folder::write_atomically(path, bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

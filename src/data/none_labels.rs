@@ -8,7 +8,6 @@ use std::path::Path;
 
 use crate::data::schema::{ActorStance, Article};
 use crate::error::{Error, Result};
-use crate::model::folder::write_atomically;
 use crate::text::context::{actor_context, ActorMentions, ContextPolicy};
 use crate::text::discovery::{discover_actors, same_actor};
 use crate::text::sentences::split_sentences;
@@ -83,10 +82,7 @@ pub fn add_none_labels(
         buffer.push(b'\n');
         summary.articles += 1;
     }
-    if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    }
-    write_atomically(output, &buffer)?;
+    crate::data::jsonl::write_whole(output, &buffer)?;
     Ok(summary)
 }
 

@@ -14,7 +14,6 @@ mod seesaw;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::model::folder::write_atomically;
 
 /// A public dataset format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,10 +91,7 @@ pub fn import(
             }
         }
     }
-    if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    }
-    write_atomically(output, &buffer)?;
+    crate::data::jsonl::write_whole(output, &buffer)?;
     summary.excluded = excluded_count;
     summary.labels.sort();
     Ok(summary)
