@@ -76,7 +76,7 @@ threshold=$(scripts/choose-threshold.sh "$classifier" "$scorer" "$wikinews_dev")
 echo "train-default: evidence threshold $threshold (best macro-F1 on $wikinews_dev)" >&2
 rm -rf "$out.partial"
 mkdir -p "$(dirname "$out")"
-cp -r "$classifier" "$out.partial"
+cp -RL "$classifier" "$out.partial"
 "$stance" model add-evidence "$out.partial" --scorer "$scorer" --threshold "$threshold"
 rm -rf "$out"
 mv "$out.partial" "$out"
