@@ -35,11 +35,7 @@ impl EvidenceGate {
                     scorer.labels().join(", ")
                 ))
             })?;
-        if !(0.0..=0.5).contains(&threshold) {
-            return Err(Error::InvalidInput(format!(
-                "the evidence threshold must be between 0 and 0.5, not {threshold}"
-            )));
-        }
+        check_threshold(threshold)?;
         Ok(EvidenceGate {
             scorer,
             evidence,
@@ -59,11 +55,7 @@ impl EvidenceGate {
 
     /// Changes the threshold (to choose it on dev data); see [`EvidenceGate::new`].
     pub fn set_threshold(&mut self, threshold: f64) -> Result<()> {
-        if !(0.0..=0.5).contains(&threshold) {
-            return Err(Error::InvalidInput(format!(
-                "the evidence threshold must be between 0 and 0.5, not {threshold}"
-            )));
-        }
+        check_threshold(threshold)?;
         self.threshold = threshold as f32;
         Ok(())
     }
@@ -100,6 +92,17 @@ impl EvidenceGate {
         labels: &[String],
     ) {
         apply(self.threshold, classification, score, none, labels);
+    }
+}
+
+/// A threshold above 0.5 could gate a context to NONE without NONE being the most probable label.
+fn check_threshold(threshold: f64) -> Result<()> {
+    if (0.0..=0.5).contains(&threshold) {
+        Ok(())
+    } else {
+        Err(Error::InvalidInput(format!(
+            "the evidence threshold must be between 0 and 0.5, not {threshold}"
+        )))
     }
 }
 

@@ -244,12 +244,6 @@ impl StanceModel {
             field: "stance.evidence_threshold".to_string(),
             message,
         };
-        if !labels.iter().any(|l| l == NONE_LABEL) {
-            return Err(invalid(format!(
-                "an evidence scorer decides {NONE_LABEL}, which this model's labels ({}) lack",
-                labels.join(", ")
-            )));
-        }
         let scorer_dir = dir.join(EVIDENCE_FOLDER);
         if !scorer_dir.is_dir() {
             return Err(invalid(format!(
@@ -258,21 +252,26 @@ impl StanceModel {
             )));
         }
         let scorer = StanceModel::from_dir(&scorer_dir)?;
-        let gate = EvidenceGate::new(scorer, threshold).map_err(|e| invalid(e.to_string()))?;
+        let gate = Self::gate(labels, scorer, threshold).map_err(|e| invalid(e.to_string()))?;
         Ok(Some(Box::new(gate)))
+    }
+
+    /// The gate of a model with `labels`, which must include the NONE it decides.
+    fn gate(labels: &[String], scorer: StanceModel, threshold: f64) -> Result<EvidenceGate> {
+        if !labels.iter().any(|l| l == NONE_LABEL) {
+            return Err(Error::InvalidInput(format!(
+                "an evidence scorer decides {NONE_LABEL}, which this model's labels ({}) lack",
+                labels.join(", ")
+            )));
+        }
+        EvidenceGate::new(scorer, threshold)
     }
 
     /// Gives the model the evidence scorer `scorer`, deciding NONE below `threshold` (see
     /// [`EvidenceGate`]); the config records the threshold, so [`StanceModel::save_evidence`]
     /// makes it part of the folder.
     pub fn set_evidence(&mut self, scorer: StanceModel, threshold: f64) -> Result<()> {
-        if !self.labels.iter().any(|l| l == NONE_LABEL) {
-            return Err(Error::InvalidInput(format!(
-                "an evidence scorer decides {NONE_LABEL}, which this model's labels ({}) lack",
-                self.labels.join(", ")
-            )));
-        }
-        self.evidence = Some(Box::new(EvidenceGate::new(scorer, threshold)?));
+        self.evidence = Some(Box::new(Self::gate(&self.labels, scorer, threshold)?));
         self.record_evidence_threshold(Some(threshold));
         Ok(())
     }
