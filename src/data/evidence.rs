@@ -9,6 +9,7 @@
 
 use std::path::Path;
 
+use super::none_labels::NONE_LABEL;
 use super::schema::{Article, Example};
 use crate::error::{Error, Result};
 use crate::text::context::{with_known_aliases, ActorMentions};
@@ -18,8 +19,6 @@ use crate::text::sentences::split_sentences;
 pub const EVIDENCE_LABEL: &str = "EVIDENCE";
 /// The scorer's label of any other sentence that mentions the actor.
 pub const OTHER_LABEL: &str = "OTHER";
-/// Labels of NONE stances: their sentences are never evidence.
-const NONE_LABEL: &str = "NONE";
 
 /// Byte ranges of an actor's labelled evidence in `article.text`: the `evidence_text` passage
 /// (its first occurrence), else the lines (`text.split('\n')`) that `evidence` points at.
@@ -179,10 +178,7 @@ pub fn write_evidence_file(
             EvidenceRecords::Sentences => sentence_pairs(&article),
         };
         for example in examples {
-            match summary.labels.iter_mut().find(|(l, _)| *l == example.label) {
-                Some((_, n)) => *n += 1,
-                None => summary.labels.push((example.label.clone(), 1)),
-            }
+            super::count_label(&mut summary.labels, &example.label);
             let json = serde_json::to_vec(&example).map_err(|e| Error::Record {
                 path: input.to_path_buf(),
                 line,

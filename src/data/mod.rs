@@ -10,3 +10,12 @@ pub mod jsonl;
 pub mod none_labels;
 pub mod schema;
 pub mod split;
+
+/// Adds one `label` to per-label counts kept in first-seen order (the summaries of the data
+/// commands).
+pub(crate) fn count_label(counts: &mut Vec<(String, usize)>, label: &str) {
+    match counts.iter_mut().find(|(l, _)| l == label) {
+        Some((_, n)) => *n += 1,
+        None => counts.push((label.to_string(), 1)),
+    }
+}

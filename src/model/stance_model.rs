@@ -18,11 +18,9 @@ use super::folder::{self, ModelFiles};
 use super::hub;
 use super::input::{EncodedPair, PairInput, PairTokenizer};
 use super::params::{TrainScope, TrainingBackend};
+use crate::data::none_labels::NONE_LABEL;
 use crate::error::{Error, Result};
 use crate::evidence::{EvidenceGate, EVIDENCE_FOLDER};
-
-/// The label an evidence gate decides.
-const NONE_LABEL: &str = "NONE";
 
 /// What to change when turning a folder into a classifier for training; `None` keeps the
 /// folder's value (or the default for a base model).

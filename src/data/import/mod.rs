@@ -41,10 +41,7 @@ pub struct ImportSummary {
 
 impl ImportSummary {
     fn count(&mut self, label: &str) {
-        match self.labels.iter_mut().find(|(l, _)| l == label) {
-            Some((_, n)) => *n += 1,
-            None => self.labels.push((label.to_string(), 1)),
-        }
+        super::count_label(&mut self.labels, label);
     }
 }
 
