@@ -157,6 +157,59 @@ fn a_run_killed_midway_resumes_to_the_same_result() {
     );
 }
 
+/// What a kill during checkpoint rotation can leave beside `checkpoint/` (see
+/// `stance::train::rotation`, whose unit test stops it after every step).
+fn leave_rotation_leftover(run: &Path, case: usize) {
+    let checkpoint = run.join("checkpoint");
+    let old = run.join("checkpoint.old");
+    let partial = run.join("checkpoint.partial");
+    match case {
+        // Killed while deleting checkpoint.old: a folder with some files and no state.
+        0 => {
+            std::fs::create_dir_all(&old).unwrap();
+            std::fs::copy(checkpoint.join("config.json"), old.join("config.json")).unwrap();
+        }
+        // Killed between moving checkpoint aside and installing the new one.
+        1 => std::fs::rename(&checkpoint, &old).unwrap(),
+        // Killed while writing the new one: checkpoint.partial without state.
+        2 => {
+            std::fs::create_dir_all(&partial).unwrap();
+            std::fs::copy(checkpoint.join("config.json"), partial.join("config.json")).unwrap();
+        }
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn a_kill_during_checkpoint_rotation_still_resumes_to_the_same_result() {
+    let f = Fixture::new(120);
+    let settings = f.settings();
+    train(&settings, &f.path("whole"), false, false, &mut Silent).unwrap();
+    for case in 0..3 {
+        let run = f.path(&format!("rotated{case}"));
+        let killed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            train(&settings, &run, false, false, &mut KillAt(14))
+        }));
+        assert!(killed.is_err());
+        leave_rotation_leftover(&run, case);
+        let err = train(&settings, &run, false, false, &mut Silent)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("--resume"), "case {case}: {err}");
+        resume(&run, false, &mut Silent).unwrap_or_else(|e| panic!("case {case}: {e}"));
+        assert_eq!(log_lines(&f.path("whole")), log_lines(&run), "case {case}");
+        assert_eq!(
+            read(&f.path("whole/model.safetensors")),
+            read(&run.join("model.safetensors")),
+            "case {case}"
+        );
+        for leftover in ["checkpoint", "checkpoint.old", "checkpoint.partial"] {
+            assert!(!run.join(leftover).exists(), "case {case}: {leftover} left");
+        }
+    }
+}
+
 #[test]
 fn frozen_encoder_and_top_layers_leave_the_rest_untouched() {
     let f = Fixture::new(48);

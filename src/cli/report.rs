@@ -23,7 +23,11 @@ pub struct ReportArgs {
     /// Actors with a stance-over-time chart (those in the most dated articles).
     #[arg(long, default_value_t = 8)]
     top_actors: usize,
-    /// No summary line.
+    /// Skip invalid lines of --articles (counted and the first shown) instead of stopping, as
+    /// `stance predict --skip-invalid` does.
+    #[arg(long)]
+    skip_invalid: bool,
+    /// No summary line and no warnings.
     #[arg(long, short)]
     quiet: bool,
 }
@@ -32,6 +36,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let options = ReportOptions {
         title: args.title,
         top_actors: args.top_actors,
+        skip_invalid: args.skip_invalid,
     };
     let data = build_report(&args.predictions, args.articles.as_deref(), &options)?;
     let page = render_html(&data)?;
@@ -42,6 +47,21 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     stance::model::folder::write_atomically(&args.output, page.as_bytes())?;
     if !args.quiet {
         let s = &data.summary;
+        for problem in s.bad_dates.iter().take(5) {
+            eprintln!("warning: {problem}");
+        }
+        if s.bad_dates.len() > 5 {
+            eprintln!(
+                "warning: {} more articles have a date that is not a YYYY-MM-DD date",
+                s.bad_dates.len() - 5
+            );
+        }
+        if let Some(first) = &s.first_article_skipped {
+            eprintln!(
+                "warning: {} invalid lines of the articles skipped; the first: {first}",
+                s.articles_skipped
+            );
+        }
         let mut line = format!(
             "{}: {} articles, {} actor stances, {} actors, {} topics",
             args.output.display(),

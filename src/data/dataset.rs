@@ -70,8 +70,14 @@ pub fn load_examples(path: &Path, options: &LoadOptions) -> Result<Loaded> {
                 line,
                 message,
             };
+            if !value.is_object() {
+                return Err(record_error(format!(
+                    "expected a JSON object (an example or an article), found {}",
+                    crate::data::schema::json_kind(&value)
+                )));
+            }
             let raw: RawRecord =
-                serde_json::from_value(value).map_err(|e| record_error(e.to_string()))?;
+                crate::data::jsonl::from_value_named(value).map_err(record_error)?;
             raw.validate(&options.labels, &format!("{stem}:{line}"))
                 .map_err(record_error)
         });

@@ -122,15 +122,76 @@ pub fn canonical_label(label: &str, labels: &[String], field: &str) -> Result<St
         })
 }
 
-/// A record's `id`: a non-empty string or a number; `fallback` when absent or null.
+/// A record's `id`: a non-empty string or an integer, kept exactly as written; `fallback` when
+/// absent or null.
+///
+/// Ids of the form `line:N` are reserved: they name lines without an id (and the error records
+/// of invalid lines), so an explicit one could collide with them. Numbers that are not integers
+/// or do not fit 64 bits are refused rather than rounded (JSON readers keep them as floats).
+///
+/// ```
+/// use stance::data::schema::record_id;
+/// assert_eq!(record_id(Some(serde_json::json!("a-1")), "line:3").unwrap(), "a-1");
+/// assert_eq!(record_id(Some(serde_json::json!(12)), "line:3").unwrap(), "12");
+/// assert_eq!(record_id(None, "line:3").unwrap(), "line:3");
+/// assert!(record_id(Some(serde_json::json!("line:2")), "line:3").is_err());
+/// assert!(record_id(Some(serde_json::json!(1.5)), "line:3").is_err());
+/// ```
 pub fn record_id(id: Option<serde_json::Value>, fallback: &str) -> Result<String, String> {
+    id_text(id, fallback, true)
+}
+
+/// The `id` of a record that `stance` wrote (predictions, error records): as [`record_id`], but
+/// `line:N` is accepted, since `stance` itself gives those ids.
+pub fn written_id(id: Option<serde_json::Value>, fallback: &str) -> Result<String, String> {
+    id_text(id, fallback, false)
+}
+
+fn id_text(
+    id: Option<serde_json::Value>,
+    fallback: &str,
+    reserve_line_ids: bool,
+) -> Result<String, String> {
     match id {
         None | Some(serde_json::Value::Null) => Ok(fallback.to_string()),
-        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Ok(s),
-        Some(serde_json::Value::Number(n)) => Ok(n.to_string()),
-        Some(other) => Err(format!(
-            "field `id`: expected a string or number, found {other}"
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => {
+            if reserve_line_ids && is_line_id(&s) {
+                Err(format!(
+                    "field `id`: `{s}` is reserved (ids of the form line:N name lines without \
+                     an id); choose another id"
+                ))
+            } else {
+                Ok(s)
+            }
+        }
+        Some(serde_json::Value::String(_)) => Err("field `id` is empty".to_string()),
+        Some(serde_json::Value::Number(n)) if n.is_u64() || n.is_i64() => Ok(n.to_string()),
+        Some(serde_json::Value::Number(n)) => Err(format!(
+            "field `id`: {n} is not an integer that fits 64 bits, so it cannot be kept exactly; \
+             write the id as a string"
         )),
+        Some(other) => Err(format!(
+            "field `id`: expected a string or an integer, found {}",
+            json_kind(&other)
+        )),
+    }
+}
+
+/// Whether `id` has the reserved form `line:N`.
+pub fn is_line_id(id: &str) -> bool {
+    id.strip_prefix("line:")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A JSON value's kind, for messages ("a string", "an array", ...).
+pub fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::data::schema::{record_id, required_text};
+use crate::data::schema::{json_kind, record_id, required_text};
 
 /// An actor named by the user.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -53,6 +53,17 @@ pub struct ArticleInput {
 }
 
 impl RawArticle {
+    /// Reads one input line's JSON value; the error names the field that has the wrong type.
+    pub fn from_json(value: serde_json::Value) -> Result<RawArticle, String> {
+        if !value.is_object() {
+            return Err(format!(
+                "expected a JSON object (an article with `text` and `topic`), found {}",
+                json_kind(&value)
+            ));
+        }
+        crate::data::jsonl::from_value_named(value)
+    }
+
     /// Checks the line; `line` names it when it has no id.
     pub fn validate(self, line: usize) -> Result<ArticleInput, String> {
         let id = record_id(self.id, &format!("line:{line}"))?;

@@ -200,8 +200,7 @@ pub fn predict_stream(
                 line,
                 message,
             };
-            let raw: RawArticle =
-                serde_json::from_value(value).map_err(|e| record_error(e.to_string()))?;
+            let raw = RawArticle::from_json(value).map_err(record_error)?;
             let article = raw.validate(line).map_err(record_error)?;
             if !seen.insert(article.id.clone()) {
                 return Err(record_error(format!(

@@ -11,8 +11,9 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::data::jsonl::JsonlReader;
-use crate::data::schema::{record_id, MAX_TEXT_BYTES};
+use crate::data::schema::{json_kind, written_id};
 use crate::error::{Error, Result};
+use crate::predict::article::RawArticle;
 
 /// One evidence sentence of an actor.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -95,7 +96,7 @@ pub fn read_predictions(path: &Path) -> Result<Predictions> {
         let Value::Object(mut record) = value else {
             return Err(error("expected a JSON object".to_string()));
         };
-        let id = record_id(record.remove("id"), "").map_err(&error)?;
+        let id = written_id(record.remove("id"), "").map_err(&error)?;
         if id.is_empty() {
             return Err(error("missing field `id`".to_string()));
         }
@@ -161,52 +162,91 @@ fn check_actor(actor: &ActorInput) -> Result<(), String> {
     Ok(())
 }
 
-/// Reads the articles of `path` whose ids are `wanted`, for their text and date; others are
-/// skipped unchecked except for their JSON and id.
+/// What the articles file gave the report.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ArticleTexts {
+    /// Text and date of each wanted article, by id.
+    pub texts: HashMap<String, ArticleText>,
+    /// Invalid lines skipped (with `skip_invalid`).
+    pub skipped: usize,
+    /// The first skipped line's problem (`FILE:LINE: …`).
+    pub first_skipped: Option<String>,
+    /// Articles whose `date` is not a date, each as `FILE:LINE: …`: they are shown undated.
+    pub bad_dates: Vec<String>,
+}
+
+/// Reads the articles of `path` (the input of `stance predict`) whose ids are `wanted`, for their
+/// text and date. Each line is read and checked exactly as `stance predict` reads it, so a file
+/// that predict accepted is accepted here: an invalid line is an error, or with `skip_invalid`
+/// (predict's `--skip-invalid`) skipped and counted. A `date` that is not a date is not fatal:
+/// the article is shown without one and the problem is listed in [`ArticleTexts::bad_dates`].
 pub fn read_articles(
     path: &Path,
     wanted: &dyn Fn(&str) -> bool,
-) -> Result<HashMap<String, ArticleText>> {
-    let mut articles: HashMap<String, ArticleText> = HashMap::new();
+    skip_invalid: bool,
+) -> Result<ArticleTexts> {
+    let mut read = ArticleTexts::default();
     let mut first_line: HashMap<String, usize> = HashMap::new();
     for item in JsonlReader::<Value>::open(path)? {
-        let (line, value) = item?;
-        let error = |message: String| Error::Record {
-            path: path.to_path_buf(),
-            line,
-            message,
+        let parsed = item.and_then(|(line, value)| {
+            let error = |message: String| Error::Record {
+                path: path.to_path_buf(),
+                line,
+                message,
+            };
+            let date = match &value {
+                Value::Object(record) => record.get("date").cloned(),
+                _ => None,
+            };
+            let article = RawArticle::from_json(value)
+                .and_then(|raw| raw.validate(line))
+                .map_err(&error)?;
+            if let Some(first) = first_line.insert(article.id.clone(), line) {
+                return Err(error(format!(
+                    "field `id`: `{}` occurs twice (first on line {first})",
+                    article.id
+                )));
+            }
+            let date = match date {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(date)) => parse_date(&date).map(Some),
+                Some(other) => Err(format!(
+                    "field `date`: expected a string, found {}",
+                    json_kind(&other)
+                )),
+            };
+            Ok((line, article, date))
+        });
+        let (line, article, date) = match parsed {
+            Ok(parsed) => parsed,
+            Err(error @ Error::Record { .. }) if skip_invalid => {
+                read.skipped += 1;
+                if read.first_skipped.is_none() {
+                    read.first_skipped = Some(error.to_string());
+                }
+                continue;
+            }
+            Err(error) => return Err(error),
         };
-        let Value::Object(mut record) = value else {
-            return Err(error("expected a JSON object".to_string()));
-        };
-        let id = record_id(record.remove("id"), &format!("line:{line}")).map_err(&error)?;
-        if !wanted(&id) {
+        if !wanted(&article.id) {
             continue;
         }
-        if let Some(first) = first_line.insert(id.clone(), line) {
-            return Err(error(format!(
-                "field `id`: `{id}` occurs twice (first on line {first})"
-            )));
-        }
-        let text = match record.remove("text") {
-            Some(Value::String(text)) if text.len() <= MAX_TEXT_BYTES => text,
-            Some(Value::String(text)) => {
-                return Err(error(format!(
-                    "field `text` is {} bytes; the limit is {MAX_TEXT_BYTES} bytes",
-                    text.len()
-                )))
-            }
-            Some(_) => return Err(error("field `text`: expected a string".to_string())),
-            None => return Err(error("missing field `text`".to_string())),
-        };
-        let date = match record.remove("date") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(date)) => Some(parse_date(&date).map_err(&error)?),
-            Some(_) => return Err(error("field `date`: expected a string".to_string())),
-        };
-        articles.insert(id, ArticleText { text, date });
+        let date = date.unwrap_or_else(|problem| {
+            read.bad_dates.push(format!(
+                "{}:{line}: {problem}; the article is shown without a date",
+                path.display()
+            ));
+            None
+        });
+        read.texts.insert(
+            article.id,
+            ArticleText {
+                text: article.text,
+                date,
+            },
+        );
     }
-    Ok(articles)
+    Ok(read)
 }
 
 /// `YYYY-MM-DD`, optionally followed by a time (`2017-10-04T09:30:00Z`), as `YYYY-MM-DD`.

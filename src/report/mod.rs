@@ -35,6 +35,9 @@ pub struct ReportOptions {
     pub title: String,
     /// Actors with a stance-over-time chart (those with the most dated articles).
     pub top_actors: usize,
+    /// Skip invalid lines of the articles file (as `stance predict --skip-invalid` does) instead
+    /// of stopping at the first.
+    pub skip_invalid: bool,
 }
 
 impl Default for ReportOptions {
@@ -42,6 +45,7 @@ impl Default for ReportOptions {
         ReportOptions {
             title: "Stance report".to_string(),
             top_actors: 8,
+            skip_invalid: false,
         }
     }
 }
@@ -70,6 +74,12 @@ pub struct Summary {
     pub text_mismatch: usize,
     /// Articles with a date.
     pub dated: usize,
+    /// Invalid lines of the articles file skipped (with `skip_invalid`).
+    pub articles_skipped: usize,
+    /// The first skipped line's problem.
+    pub first_article_skipped: Option<String>,
+    /// Articles shown undated because their `date` is not a date (`FILE:LINE: …` each).
+    pub bad_dates: Vec<String>,
 }
 
 /// An actor of one article in the article view.
@@ -162,7 +172,7 @@ pub fn build_report(
     let read = read_predictions(predictions)?;
     let ids: HashSet<&str> = read.articles.iter().map(|a| a.id.as_str()).collect();
     let texts = match articles {
-        Some(path) => read_articles(path, &|id| ids.contains(id))?,
+        Some(path) => read_articles(path, &|id| ids.contains(id), options.skip_invalid)?,
         None => Default::default(),
     };
     let labels = label_order(&read.articles);
@@ -173,8 +183,12 @@ pub fn build_report(
         articles: read.articles.len(),
         errors: read.errors,
         first_error: read.first_error.clone(),
+        articles_skipped: texts.skipped,
+        first_article_skipped: texts.first_skipped.clone(),
+        bad_dates: texts.bad_dates.clone(),
         ..Default::default()
     };
+    let texts = texts.texts;
 
     let mut topics: Vec<String> = Vec::new();
     let mut topic_index: HashMap<&str, usize> = HashMap::new();

@@ -4,12 +4,13 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use candle_core::{Device, Tensor, Var};
 use serde::{Deserialize, Serialize};
 
 use super::optimizer::AdamW;
+use super::rotation;
 use super::settings::TrainSettings;
 use super::trainer::DevScores;
 use crate::error::{Error, Result};
@@ -79,13 +80,8 @@ impl TrainState {
     }
 }
 
-fn sibling(dir: &Path, suffix: &str) -> PathBuf {
-    let mut name = dir.file_name().unwrap_or_default().to_os_string();
-    name.push(suffix);
-    dir.with_file_name(name)
-}
-
-/// Writes a checkpoint to `dir`, replacing the previous one only once the new one is complete.
+/// Writes a checkpoint to `dir`, replacing the previous one only once the new one is complete
+/// (see [`super::rotation`]: a kill at any instant leaves a checkpoint to resume from).
 pub fn save(
     dir: &Path,
     model: &StanceModel,
@@ -93,44 +89,42 @@ pub fn save(
     vars: &[(String, Var)],
     state: &TrainState,
 ) -> Result<()> {
-    let partial = sibling(dir, ".partial");
-    if partial.exists() {
-        remove(&partial)?;
-    }
-    model.save(&partial)?;
+    rotation::replace(
+        dir,
+        STATE_FILE,
+        |partial| write(partial, model, optimizer, vars, state),
+        |_| false,
+    )
+}
+
+fn write(
+    partial: &Path,
+    model: &StanceModel,
+    optimizer: &AdamW,
+    vars: &[(String, Var)],
+    state: &TrainState,
+) -> Result<()> {
+    model.save(partial)?;
     let moments = optimizer.state_tensors(vars);
     let optimizer_path = partial.join(OPTIMIZER_FILE);
     candle_core::safetensors::save(&moments, &optimizer_path).map_err(|e| {
         Error::InvalidInput(format!("{}: cannot write: {e}", optimizer_path.display()))
     })?;
+    // The state is written last: its presence marks the checkpoint complete.
     let text = serde_json::to_string(state).map_err(|e| Error::InvalidInput(e.to_string()))?;
-    write_atomically(&partial.join(STATE_FILE), text.as_bytes())?;
-    let old = sibling(dir, ".old");
-    if dir.exists() {
-        std::fs::rename(dir, &old).map_err(|e| Error::io(dir, e))?;
-    }
-    std::fs::rename(&partial, dir).map_err(|e| Error::io(dir, e))?;
-    if old.exists() {
-        remove(&old)?;
-    }
-    Ok(())
+    write_atomically(&partial.join(STATE_FILE), text.as_bytes())
 }
 
-/// Reads the checkpoint in `dir` (or the previous one, if a kill interrupted its replacement).
+/// Reads the checkpoint in `dir`, first putting right what an interrupted [`save`] left (the
+/// newest complete checkpoint is kept, leftovers are deleted).
 pub fn load(dir: &Path) -> Result<(TrainState, HashMap<String, Tensor>)> {
-    let dir = if dir.join(STATE_FILE).is_file() {
-        dir.to_path_buf()
-    } else if sibling(dir, ".old").join(STATE_FILE).is_file() {
-        let old = sibling(dir, ".old");
-        std::fs::rename(&old, dir).map_err(|e| Error::io(dir, e))?;
-        dir.to_path_buf()
-    } else {
+    if !rotation::recover(dir, STATE_FILE)? {
         return Err(Error::InvalidInput(format!(
             "{}: no checkpoint to resume from (is this the --output of a `stance train` run \
              that did not finish?)",
             dir.display()
         )));
-    };
+    }
     let state_path = dir.join(STATE_FILE);
     let text = std::fs::read_to_string(&state_path).map_err(|e| Error::io(&state_path, e))?;
     let state: TrainState = serde_json::from_str(&text).map_err(|e| Error::Json {
@@ -147,9 +141,31 @@ pub fn load(dir: &Path) -> Result<(TrainState, HashMap<String, Tensor>)> {
     Ok((state, moments))
 }
 
-/// Deletes a checkpoint folder.
+/// Whether `dir` holds a checkpoint, or an interrupted [`save`] left one beside it.
+pub fn exists(dir: &Path) -> bool {
+    [
+        dir.to_path_buf(),
+        rotation::sibling(dir, ".partial"),
+        rotation::sibling(dir, ".old"),
+    ]
+    .iter()
+    .any(|p| p.join(STATE_FILE).is_file())
+}
+
+/// Deletes a checkpoint folder and whatever an interrupted [`save`] left beside it.
 pub fn remove(dir: &Path) -> Result<()> {
-    std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))
+    for path in [
+        dir.to_path_buf(),
+        rotation::sibling(dir, ".partial"),
+        rotation::sibling(dir, ".old"),
+    ] {
+        match std::fs::remove_dir_all(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&path, e)),
+        }
+    }
+    Ok(())
 }
 
 /// Replaces the log at `path` with `history`.

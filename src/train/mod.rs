@@ -5,6 +5,7 @@ pub mod batches;
 pub mod checkpoint;
 pub mod loss;
 pub mod optimizer;
+pub mod rotation;
 pub mod schedule;
 pub mod settings;
 pub mod trainer;

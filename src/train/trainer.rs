@@ -274,7 +274,7 @@ pub fn train(
         out: out.to_path_buf(),
     };
     if !overwrite {
-        if paths.checkpoint().exists() {
+        if checkpoint::exists(&paths.checkpoint()) {
             return Err(Error::InvalidInput(format!(
                 "{} holds the checkpoint of an unfinished run: continue it with --resume, or \
                  start over with --force",
@@ -287,7 +287,7 @@ pub fn train(
                 out.display()
             )));
         }
-    } else if paths.checkpoint().exists() {
+    } else {
         checkpoint::remove(&paths.checkpoint())?;
     }
     let (model, _fresh) = StanceModel::for_training(
@@ -635,8 +635,6 @@ fn run(
     let text =
         serde_json::to_string_pretty(&summary).map_err(|e| Error::InvalidInput(e.to_string()))?;
     crate::model::folder::write_atomically(&paths.out.join(SUMMARY_FILE), text.as_bytes())?;
-    if paths.checkpoint().exists() {
-        checkpoint::remove(&paths.checkpoint())?;
-    }
+    checkpoint::remove(&paths.checkpoint())?;
     Ok(summary)
 }

@@ -140,7 +140,13 @@ pub struct OpenedOutput {
 
 /// Opens `sink` for writing in `options.format`; with `options.resume`, repairs an output cut off
 /// by a kill and reads the ids it holds.
+///
+/// Every check (an existing file without `--resume`/`--force`, Parquet with resume, ...) happens
+/// here, but the file is created, emptied or given its CSV header only when the first chunk with
+/// a record is written (or at `finish`): a run that fails on its input before writing anything
+/// leaves no output behind, so the corrected rerun is not refused.
 pub fn open_output(sink: &Sink, options: &OutputOptions) -> Result<OpenedOutput> {
+    let labels = options.labels.to_vec();
     if options.format == OutputFormat::Parquet {
         if options.resume {
             return Err(Error::InvalidInput(
@@ -160,66 +166,159 @@ pub fn open_output(sink: &Sink, options: &OutputOptions) -> Result<OpenedOutput>
                 path.display()
             )));
         }
-        create_parent(path)?;
         return Ok(OpenedOutput {
-            writer: parquet_writer(path, options.labels)?,
+            writer: Box::new(LazyWriter::new(Plan::Parquet(path.clone()), labels)),
             done: HashSet::new(),
         });
     }
-    let (out, done): (Box<dyn std::io::Write>, HashSet<String>) = match sink {
+    let (plan, done) = match sink {
         Sink::Stdout => {
             if options.resume {
                 return Err(Error::InvalidInput(
                     "--resume needs an output file (--output)".to_string(),
                 ));
             }
-            (Box::new(std::io::stdout()), HashSet::new())
+            (Plan::Stdout(options.format), HashSet::new())
         }
         Sink::File(path) => {
             let exists = path.exists();
-            let done = if exists && options.resume {
-                match options.format {
+            let (done, truncate) = if exists && options.resume {
+                let done = match options.format {
                     OutputFormat::Csv => csv_file::repair_and_read_ids(path, options.labels)?,
                     _ => jsonl_file::repair_and_read_ids(path)?,
-                }
+                };
+                (done, false)
             } else if exists && !options.overwrite {
                 return Err(Error::InvalidInput(format!(
                     "{} exists: continue it with --resume, or replace it with --force",
                     path.display()
                 )));
             } else {
-                if exists {
-                    std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+                (HashSet::new(), exists)
+            };
+            let plan = Plan::File {
+                path: path.clone(),
+                format: options.format,
+                truncate,
+            };
+            (plan, done)
+        }
+    };
+    Ok(OpenedOutput {
+        writer: Box::new(LazyWriter::new(plan, labels)),
+        done,
+    })
+}
+
+/// How the output will be opened once there is something to write.
+enum Plan {
+    Stdout(OutputFormat),
+    File {
+        path: PathBuf,
+        format: OutputFormat,
+        truncate: bool,
+    },
+    Parquet(PathBuf),
+}
+
+impl Plan {
+    fn open(self, labels: &[String]) -> Result<Box<dyn RecordWriter>> {
+        match self {
+            Plan::Parquet(path) => {
+                create_parent(&path)?;
+                parquet_writer(&path, labels)
+            }
+            Plan::Stdout(format) => text_writer(
+                Box::new(std::io::stdout()),
+                "-".into(),
+                format,
+                labels,
+                true,
+            ),
+            Plan::File {
+                path,
+                format,
+                truncate,
+            } => {
+                create_parent(&path)?;
+                let file = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&path)
+                    .map_err(|e| Error::io(&path, e))?;
+                if truncate {
+                    file.set_len(0).map_err(|e| Error::io(&path, e))?;
                 }
-                HashSet::new()
-            };
-            create_parent(path)?;
-            let file = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-                .map_err(|e| Error::io(path, e))?;
-            (Box::new(file), done)
+                // A new (or emptied) file starts with the header; a resumed one already has it.
+                let header = file.metadata().map_or(true, |m| m.len() == 0);
+                text_writer(Box::new(file), path, format, labels, header)
+            }
         }
-    };
-    let name = sink.name();
-    let writer: Box<dyn RecordWriter> = match options.format {
-        OutputFormat::Csv => {
-            // A new (or emptied) file starts with the header; a resumed one already has it.
-            let needs_header = match sink {
-                Sink::Stdout => true,
-                Sink::File(path) => std::fs::metadata(path).map_or(true, |m| m.len() == 0),
-            };
-            Box::new(csv_file::CsvWriter::new(
-                out,
-                name,
-                options.labels,
-                needs_header,
-            )?)
-        }
+    }
+}
+
+fn text_writer(
+    out: Box<dyn std::io::Write>,
+    name: PathBuf,
+    format: OutputFormat,
+    labels: &[String],
+    header: bool,
+) -> Result<Box<dyn RecordWriter>> {
+    Ok(match format {
+        OutputFormat::Csv => Box::new(csv_file::CsvWriter::new(out, name, labels, header)?),
         _ => Box::new(jsonl_file::JsonlWriter::new(out, name)),
-    };
-    Ok(OpenedOutput { writer, done })
+    })
+}
+
+/// Opens its output on the first chunk that holds a record (or at `finish`).
+struct LazyWriter {
+    plan: Option<Plan>,
+    labels: Vec<String>,
+    inner: Option<Box<dyn RecordWriter>>,
+}
+
+impl LazyWriter {
+    fn new(plan: Plan, labels: Vec<String>) -> Self {
+        LazyWriter {
+            plan: Some(plan),
+            labels,
+            inner: None,
+        }
+    }
+
+    fn inner(&mut self) -> Result<&mut Box<dyn RecordWriter>> {
+        if self.inner.is_none() {
+            let plan = self
+                .plan
+                .take()
+                .ok_or_else(|| Error::InvalidInput("the output could not be opened".to_string()))?;
+            self.inner = Some(plan.open(&self.labels)?);
+        }
+        self.inner
+            .as_mut()
+            .ok_or_else(|| Error::InvalidInput("the output could not be opened".to_string()))
+    }
+}
+
+impl RecordWriter for LazyWriter {
+    fn write_chunk(
+        &mut self,
+        predictions: &[ArticlePrediction],
+        errors: &[ErrorRecord],
+    ) -> Result<()> {
+        if predictions.is_empty() && errors.is_empty() {
+            return Ok(());
+        }
+        self.inner()?.write_chunk(predictions, errors)
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<()> {
+        self.inner()?;
+        match self.inner.take() {
+            Some(inner) => inner.finish(),
+            None => Ok(()),
+        }
+    }
 }
 
 #[cfg(feature = "parquet")]
