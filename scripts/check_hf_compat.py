@@ -5,15 +5,17 @@ Check mode compares `stance classify` with Python transformers and tokenizers on
     python scripts/check_hf_compat.py --model DIR [--stance target/release/stance]
                                       [--input pairs.jsonl] [--tol 1e-4]
 
-  * runs `STANCE classify --model DIR --input FILE --json --show-input`. It should print one JSON
+  * runs `STANCE --precision f32 classify --model DIR --input FILE --json --show-input`. It should print one JSON
     object per input line, in order, with "logits", "input_ids", "token_type_ids" and "label";
   * loads DIR with AutoModelForSequenceClassification (offline, eval mode, f32), feeds it
     stance's ids and compares the logits (max abs diff per example must be <= --tol).
     If config.json has "stance": {"pooling": "mean"}, the logits are computed as
     classifier(mean over tokens of bert(...).last_hidden_state) instead of through the pooler;
-  * encodes each pair again with DIR/tokenizer.json ("stance" section of config.json:
-    "first_segment_template" and "max_length", truncation only_second, no padding) and checks
-    the ids match stance's;
+  * builds each input again in Python: when config.json's "stance" section has "mark_actor",
+    the actor's mentions (the forms stance printed in "mentions") are wrapped in "actor_marks"
+    by mark_mentions() (the README's lines) and the text must equal stance's "context"; then
+    encodes it with DIR/tokenizer.json ("first_segment_template", "max_length", truncation
+    only_second, no padding) and checks the ids match stance's;
   * checks each printed label is config.json's id2label[argmax(logits)].
   The input JSONL has {"topic", "actor"?, "text"} per line. Without --input, a few built-in
   pairs are used (one with no actor, one longer than max_length).
@@ -89,6 +91,26 @@ def write_jsonl(path, rows):
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
+def mark_mentions(text, mentions, marks=("«", "»")):
+    """The text with each mention wrapped as `« mention »`, the way stance marks an actor.
+
+    `mentions` are the forms of the actor as written in the text (stance's own are printed by
+    `stance classify --json --show-input`); the longest is placed first, whole words only, and
+    marks never overlap. This is the function the README shows for building inputs in Python.
+    """
+    import re
+    spans = []
+    for form in sorted(set(mentions), key=len, reverse=True):
+        for m in re.finditer(r"(?<!\w)" + re.escape(form) + r"(?!\w)", text):
+            if not any(m.start() < e and s < m.end() for s, e in spans):
+                spans.append((m.start(), m.end()))
+    out, last = [], 0
+    for s, e in sorted(spans):
+        out += [text[last:s], f"{marks[0]} {text[s:e]} {marks[1]}"]
+        last = e
+    return "".join(out + [text[last:]])
+
+
 def first_segment(template, pair):
     """The first tokenizer segment: the template filled in, or only the topic without actor."""
     actor = pair.get("actor")
@@ -105,8 +127,8 @@ def load_tokenizer(path, max_length):
     return tok
 
 
-def encode(tok, template, pair):
-    enc = tok.encode(first_segment(template, pair), pair["text"])
+def encode(tok, template, pair, context=None):
+    enc = tok.encode(first_segment(template, pair), pair["text"] if context is None else context)
     return enc.ids, enc.type_ids
 
 
@@ -116,8 +138,9 @@ def stance_settings(config):
         raise Unusable('config.json has no "stance" section')
     if not isinstance(section.get("max_length"), int):
         raise Unusable('config.json: "stance" section has no integer "max_length"')
+    marks = tuple(section.get("actor_marks", ["«", "»"])) if section.get("mark_actor") else None
     return (section.get("first_segment_template", DEFAULT_TEMPLATE),
-            section["max_length"], section.get("pooling", "cls"))
+            section["max_length"], section.get("pooling", "cls"), marks)
 
 
 @torch.no_grad()
@@ -153,8 +176,9 @@ def load_model(model_dir, pooling):
 def run_stance(binary, model_dir, input_path):
     if not Path(binary).is_file():
         raise Unusable(f"stance binary not found: {binary} (build it with `cargo build --release`)")
-    cmd = [str(binary), "classify", "--model", str(model_dir), "--input", str(input_path),
-           "--json", "--show-input"]
+    # f32: the reference is transformers in f32; bf16 (stance's default) differs by ~1e-2.
+    cmd = [str(binary), "--precision", "f32", "classify", "--model", str(model_dir),
+           "--input", str(input_path), "--json", "--show-input"]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         lines = proc.stderr.strip().splitlines() or ["(no stderr)"]
@@ -174,7 +198,7 @@ def run_stance(binary, model_dir, input_path):
 def check(args):
     model_dir = Path(args.model)
     config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
-    template, max_length, pooling = stance_settings(config)
+    template, max_length, pooling, marks = stance_settings(config)
     id2label = {int(k): v for k, v in config.get("id2label", {}).items()}
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -192,13 +216,19 @@ def check(args):
     head = ("mean over tokens of last_hidden_state, then classifier (no pooler)"
             if pooling == "mean" else "AutoModelForSequenceClassification head (pooler + classifier)")
     print(f"model: {model_dir}  pooling: {pooling} -> {head}")
-    print(f"tokenizer: template {template!r}, max_length {max_length}, truncation only_second")
+    print(f"tokenizer: template {template!r}, max_length {max_length}, truncation only_second, "
+          f"actor marks {marks or 'none'}")
 
     failures, worst = [], 0.0
     for i, (pair, res) in enumerate(zip(pairs, results)):
         problems = []
+        context = pair["text"]
+        if marks and pair.get("actor"):
+            context = mark_mentions(pair["text"], res.get("mentions", []), marks)
+        if "context" in res and context != res["context"]:
+            problems.append("the marked text differs from stance's")
         try:
-            ids, types = encode(tok, template, pair)
+            ids, types = encode(tok, template, pair, context)
         except Exception as e:  # e.g. the first segment alone is longer than max_length
             ids, types = None, None
             problems.append(f"tokenizers failed: {e}")

@@ -68,6 +68,11 @@ done
 "$python" scripts/bench/accuracy.py "$predict_model" work/bench/eval-f32 work/bench/eval-bf16 \
   --out work/bench/accuracy.json
 
+# The folder must load in transformers with the same inputs and answers (issue 14): the actor
+# marks and the first segment rebuilt in Python, logits within 1e-4 in f32. Fails the bench.
+echo "bench: Python round trip of $predict_model (scripts/check_hf_compat.py)" >&2
+"$python" scripts/check_hf_compat.py --model "$predict_model" --stance "$stance"
+
 "$python" scripts/bench/compare.py work/bench/stance.json work/bench/stance-bf16.json \
   work/bench/stance-unfused.json work/bench/baselines.json work/bench/predict.json \
   work/bench/accuracy.json --out work/bench/results.json

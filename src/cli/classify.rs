@@ -9,7 +9,7 @@ use clap::Args;
 use serde::{Deserialize, Serialize};
 use stance::data::jsonl::JsonlReader;
 use stance::model::{Classification, PairInput};
-use stance::text::context::mark_actor_mentions;
+use stance::text::context::{actor_mention_forms, mark_actor_mentions};
 
 use super::{read_text, DEFAULT_MODEL};
 
@@ -33,7 +33,8 @@ pub struct ClassifyArgs {
     /// Print JSONL (one object per input) instead of a table.
     #[arg(long)]
     json: bool,
-    /// Include the token ids the model saw (with --json).
+    /// Include what the model saw (with --json): token ids, the text with the actor's mentions
+    /// marked (`context`) and the marked forms (`mentions`).
     #[arg(long, requires = "json")]
     show_input: bool,
     /// Pairs per forward pass.
@@ -70,6 +71,12 @@ struct Output<'a> {
     input_ids: Option<&'a [u32]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     token_type_ids: Option<&'a [u32]>,
+    /// The text as the model read it (the actor's mentions marked when the model marks them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context: Option<&'a str>,
+    /// The forms of the actor that were marked, as written in the text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mentions: Option<Vec<String>>,
 }
 
 fn read_pairs(args: &ClassifyArgs) -> anyhow::Result<Vec<PairRecord>> {
@@ -126,8 +133,16 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if args.json {
-        for (record, result) in records.iter().zip(&results) {
-            let line = serde_json::to_string(&output(&args, model.labels(), record, result))?;
+        for ((record, result), context) in records.iter().zip(&results).zip(&contexts) {
+            let mut shown = output(&args, model.labels(), record, result);
+            if args.show_input {
+                shown.context = Some(context);
+                shown.mentions = Some(match (&record.actor, mark) {
+                    (Some(actor), true) => actor_mention_forms(actor, &record.text),
+                    _ => Vec::new(),
+                });
+            }
+            let line = serde_json::to_string(&shown)?;
             writeln!(out, "{line}")?;
         }
     } else {
@@ -163,6 +178,8 @@ fn output<'a>(
         token_type_ids: args
             .show_input
             .then_some(&result.encoded.token_type_ids[..]),
+        context: None,
+        mentions: None,
     }
 }
 

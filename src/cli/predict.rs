@@ -145,6 +145,15 @@ pub fn run(args: PredictArgs) -> anyhow::Result<()> {
     if text.trim().is_empty() {
         bail!("{}: the text is empty", path.display());
     }
+    // The same limit as an --input line's `text`.
+    if text.len() > stance::data::schema::MAX_TEXT_BYTES {
+        bail!(
+            "{}: the text is {} bytes; the limit is {} bytes",
+            path.display(),
+            text.len(),
+            stance::data::schema::MAX_TEXT_BYTES
+        );
+    }
     if topic.trim().is_empty() {
         bail!("--topic is empty");
     }

@@ -168,6 +168,14 @@ impl TrainObserver for Reporter {
         }
     }
 
+    fn warning(&mut self, message: &str) {
+        // Shown even with --quiet, as `stance eval` does: the data was not what was given.
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("warning: {message}")),
+            None => eprintln!("warning: {message}"),
+        }
+    }
+
     fn evaluating(&mut self, epoch: usize) {
         if let Some(bar) = &self.bar {
             bar.set_message(format!("epoch {epoch}: evaluating on dev"));

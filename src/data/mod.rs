@@ -19,3 +19,17 @@ pub(crate) fn count_label(counts: &mut Vec<(String, usize)>, label: &str) {
         None => counts.push((label.to_string(), 1)),
     }
 }
+
+/// At most `max` characters of `text`, with `…` when cut: a message quotes a line of a wrong
+/// file, which can be kilobytes long, by its start.
+///
+/// ```
+/// assert_eq!(stance::data::excerpt("abcdef", 3), "abc…");
+/// assert_eq!(stance::data::excerpt("abc", 3), "abc");
+/// ```
+pub fn excerpt(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}

@@ -70,6 +70,12 @@ pub struct StanceSettings {
     /// a config written before this setting existed did not.
     #[serde(default)]
     pub mark_actor: bool,
+    /// The marks themselves, opening and closing, each followed/preceded by one space
+    /// (`« Erdogan »`): recorded so that a user building inputs in Python sees the convention in
+    /// the folder (README, "Use the model from Python"). Only
+    /// [`crate::text::context::ACTOR_MARKS`] is supported.
+    #[serde(default = "default_actor_marks")]
+    pub actor_marks: [String; 2],
     /// Whether an actor's context prefers the sentences it holds (its statements and actions)
     /// to sentences in which someone else speaks about it
     /// ([`crate::text::context::ContextPolicy::speaker_aware`]). New models do; a config
@@ -85,6 +91,11 @@ pub struct StanceSettings {
 
 fn default_context_chars() -> usize {
     1200
+}
+
+fn default_actor_marks() -> [String; 2] {
+    let (open, close) = crate::text::context::ACTOR_MARKS;
+    [open.to_string(), close.to_string()]
 }
 
 fn default_temperature() -> f64 {
@@ -108,6 +119,7 @@ impl Default for StanceSettings {
             context_chars: default_context_chars(),
             temperature: default_temperature(),
             mark_actor: true,
+            actor_marks: default_actor_marks(),
             speaker_aware: true,
             evidence_threshold: None,
         }
@@ -268,6 +280,16 @@ impl BertConfig {
                 return Err(invalid(
                     "stance.temperature",
                     format!("{} is not a positive number", settings.temperature),
+                ));
+            }
+            if settings.actor_marks != default_actor_marks() {
+                return Err(invalid(
+                    "stance.actor_marks",
+                    format!(
+                        "{:?} is not supported (stance marks actors with {:?})",
+                        settings.actor_marks,
+                        default_actor_marks()
+                    ),
                 ));
             }
             if !settings.first_segment_template.contains("{topic}") {

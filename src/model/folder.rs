@@ -89,8 +89,20 @@ impl ModelFiles {
 
     /// Reads tokenizer.json.
     pub fn read_tokenizer(&self) -> Result<Tokenizer> {
-        Tokenizer::from_file(&self.tokenizer)
-            .map_err(|e| Error::Tokenizer(format!("{}: {e}", self.tokenizer.display())))
+        Tokenizer::from_file(&self.tokenizer).map_err(|e| {
+            // The tokenizers crate reports a damaged file by the serde type it failed on
+            // ("untagged enum ModelUntagged"); say what it means.
+            let message = e.to_string();
+            let detail = if message.contains("untagged enum") || message.contains("expected") {
+                format!(
+                    "not a tokenizer the `tokenizers` library can read (damaged, or written by \
+                     another tool?): {message}"
+                )
+            } else {
+                message
+            };
+            Error::Tokenizer(format!("{}: {detail}", self.tokenizer.display()))
+        })
     }
 
     /// Reads the weights under canonical names.

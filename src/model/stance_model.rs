@@ -182,6 +182,7 @@ impl StanceModel {
             // Training changes the logits' scale: calibration must be fitted again.
             temperature: 1.0,
             mark_actor: spec.mark_actor.unwrap_or(base.mark_actor),
+            actor_marks: base.actor_marks,
             speaker_aware: spec.speaker_aware.unwrap_or(base.speaker_aware),
             // A scorer belongs to the model it was chosen for, not to what is trained from it.
             evidence_threshold: None,

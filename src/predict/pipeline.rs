@@ -158,9 +158,14 @@ pub fn predict_articles(
         let evidence = context
             .sentence_indices
             .iter()
-            .map(|&i| Evidence {
-                sentence: i,
-                text: sentence_texts[index][i].clone(),
+            .map(|&i| {
+                let sentence = &sentence_texts[index][i];
+                // An over-long sentence is reported as the part of it the model read.
+                let text = match context.clipped {
+                    Some(end) if end < sentence.len() => sentence[..end].to_string(),
+                    _ => sentence.clone(),
+                };
+                Evidence { sentence: i, text }
             })
             .collect();
         predictions[index].actors.push(ActorPrediction {

@@ -278,6 +278,21 @@ pub fn mark_actor_mentions(actor: &str, text: &str) -> String {
     ActorMentions::new(actor, &aliases).mark(text)
 }
 
+/// The forms of `actor` that [`mark_actor_mentions`] marks in `text`, as written there, each
+/// once, in order of first occurrence: with them, `text` can be marked the same way elsewhere
+/// (`stance classify --show-input`, the Python lines in the README).
+pub fn actor_mention_forms(actor: &str, text: &str) -> Vec<String> {
+    let aliases = with_known_aliases(actor, &[], text);
+    let mut forms: Vec<String> = Vec::new();
+    for (start, end) in ActorMentions::new(actor, &aliases).spans(text) {
+        let form = &text[start..end];
+        if !forms.iter().any(|f| f == form) {
+            forms.push(form.to_string());
+        }
+    }
+    forms
+}
+
 /// The lowercased text from byte `from` on, or the original text when lowercasing changed byte
 /// offsets (then [`find_word`] falls back on exact case anyway).
 fn lower_tail<'a>(lower: &'a str, text: &'a str, from: usize) -> &'a str {
@@ -337,9 +352,22 @@ pub struct ActorContext {
     pub mentioned: bool,
     /// Whether any chosen sentence (or the quotation it is part of) has a word of the topic.
     pub on_topic: bool,
+    /// When the context is one sentence longer than the budget (text without sentence ends),
+    /// the bytes of it that are kept: its start, cut at a word boundary within the budget.
+    pub clipped: Option<usize>,
 }
 
 impl ActorContext {
+    /// The part of sentence `index` that the context holds: the whole sentence, or its start
+    /// when [`ActorContext::clipped`].
+    pub fn sentence_text<'s>(&self, sentences: &[Sentence<'s>], index: usize) -> &'s str {
+        let text = sentences[index].text;
+        match self.clipped {
+            Some(end) if end < text.len() => &text[..end],
+            _ => text,
+        }
+    }
+
     /// The context as the model reads it: with the actor's mentions marked when `mark_actor`
     /// (see [`ACTOR_MARKS`]), as chosen otherwise.
     pub fn model_text(
@@ -353,7 +381,7 @@ impl ActorContext {
         }
         self.sentence_indices
             .iter()
-            .map(|&i| mentions.mark(sentences[i].text))
+            .map(|&i| mentions.mark(self.sentence_text(sentences, i)))
             .collect::<Vec<_>>()
             .join(" ")
     }
@@ -608,16 +636,41 @@ fn choose(
         chosen.push(index);
     }
     chosen.sort_unstable();
-    let text = chosen
-        .iter()
-        .map(|&i| sentences[i].text)
-        .collect::<Vec<_>>()
-        .join(" ");
-    ActorContext {
+    let clipped = match chosen.as_slice() {
+        [only] if sentences[*only].text.len() > budget_chars => {
+            Some(clip_point(sentences[*only].text, budget_chars))
+        }
+        _ => None,
+    };
+    let mut context = ActorContext {
         sentence_indices: chosen,
-        text,
+        text: String::new(),
         mentioned,
         on_topic: false,
+        clipped,
+    };
+    context.text = context
+        .sentence_indices
+        .iter()
+        .map(|&i| context.sentence_text(sentences, i))
+        .collect::<Vec<_>>()
+        .join(" ");
+    context
+}
+
+/// Where to cut `text` so that at most `budget` bytes remain: at the last space in the budget's
+/// final fifth, else at the last character boundary within it (at least one character).
+fn clip_point(text: &str, budget: usize) -> usize {
+    let mut end = budget.min(text.len());
+    while end > 0 && !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    if end == 0 {
+        return text.chars().next().map_or(0, char::len_utf8);
+    }
+    match text[..end].rfind(char::is_whitespace) {
+        Some(space) if space > 0 && space >= end - end / 5 => space,
+        _ => end,
     }
 }
 

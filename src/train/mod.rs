@@ -12,6 +12,6 @@ pub mod trainer;
 
 pub use settings::{SelectMetric, TrainSettings};
 pub use trainer::{
-    resume, train, DevScores, EpochRecord, Silent, StepRecord, TrainObserver, TrainSummary,
-    CURVES_FILE, LOG_FILE, SUMMARY_FILE,
+    resume, train, DevScores, EpochRecord, Silent, SkippedLines, StepRecord, TrainObserver,
+    TrainSummary, CURVES_FILE, LOG_FILE, SUMMARY_FILE,
 };

@@ -39,6 +39,19 @@ pub trait TrainObserver {
     fn evaluating(&mut self, _epoch: usize) {}
     /// An epoch finished.
     fn epoch(&mut self, _epoch: &EpochRecord) {}
+    /// Something the user must know even in a quiet run (invalid lines skipped).
+    fn warning(&mut self, _message: &str) {}
+}
+
+/// Invalid lines of one data file that `skip_invalid` left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkippedLines {
+    /// The file.
+    pub file: PathBuf,
+    /// Lines skipped.
+    pub count: usize,
+    /// The first one's problem (`FILE:LINE: …`).
+    pub first: String,
 }
 
 /// An observer that reports nothing.
@@ -137,6 +150,9 @@ pub struct TrainSummary {
     pub calibration: Option<Calibration>,
     /// Wall time of this process's part of the run, in seconds.
     pub seconds: f64,
+    /// Invalid lines left out of the training and dev files (with `skip_invalid`).
+    #[serde(default)]
+    pub skipped_lines: Vec<SkippedLines>,
 }
 
 struct Data {
@@ -151,7 +167,7 @@ fn load_data(
     paths: &[PathBuf],
     model: &StanceModel,
     skip_invalid: bool,
-    notes: &mut Vec<String>,
+    skipped: &mut Vec<SkippedLines>,
     topic_flips: Option<(f64, u64)>,
 ) -> Result<Data> {
     let labels = model.labels().to_vec();
@@ -160,12 +176,11 @@ fn load_data(
     for path in paths {
         let loaded = load_examples(path, &options)?;
         if loaded.skipped > 0 {
-            notes.push(format!(
-                "{}: skipped {} invalid lines (first: {})",
-                path.display(),
-                loaded.skipped,
-                loaded.first_skipped.unwrap_or_default()
-            ));
+            skipped.push(SkippedLines {
+                file: path.clone(),
+                count: loaded.skipped,
+                first: loaded.first_skipped.unwrap_or_default(),
+            });
         }
         if loaded.examples.is_empty() {
             return Err(Error::InvalidInput(format!(
@@ -366,13 +381,13 @@ fn run(
     observer: &mut dyn TrainObserver,
 ) -> Result<TrainSummary> {
     let clock = Instant::now();
-    let mut notes = Vec::new();
+    let mut skipped = Vec::new();
     let flips = (settings.topic_flips > 0.0).then_some((settings.topic_flips, settings.seed));
     let train = load_data(
         &settings.train_files,
         &model,
         skip_invalid,
-        &mut notes,
+        &mut skipped,
         flips,
     )?;
     let dev = match &settings.dev_file {
@@ -380,7 +395,7 @@ fn run(
             std::slice::from_ref(path),
             &model,
             skip_invalid,
-            &mut notes,
+            &mut skipped,
             None,
         )?),
         None => None,
@@ -434,7 +449,7 @@ fn run(
     // are dropped, so a resumed run's log equals an uninterrupted one's.
     checkpoint::rewrite_log(&paths.log(), &state.history)?;
 
-    let mut summary_line = format!(
+    let summary_line = format!(
         "{} training examples, {} dev, {} labels ({}), {} parameters trained, {} steps",
         train.examples.len(),
         dev.as_ref().map_or(0, |d| d.examples.len()),
@@ -448,11 +463,15 @@ fn run(
         trained_parameters,
         total_steps
     );
-    for note in &notes {
-        summary_line.push_str("; ");
-        summary_line.push_str(note);
-    }
     observer.started(state.global_step, total_steps, &summary_line);
+    for lines in &skipped {
+        observer.warning(&format!(
+            "skipped {} invalid lines of {} (first: {})",
+            lines.count,
+            lines.file.display(),
+            lines.first
+        ));
+    }
 
     let mut stopped_early = false;
     'epochs: while state.epoch < settings.epochs && state.global_step < total_steps {
@@ -631,6 +650,7 @@ fn run(
         stopped_early,
         calibration,
         seconds: clock.elapsed().as_secs_f64(),
+        skipped_lines: skipped,
     };
     let text =
         serde_json::to_string_pretty(&summary).map_err(|e| Error::InvalidInput(e.to_string()))?;

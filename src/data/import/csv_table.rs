@@ -78,7 +78,7 @@ pub fn read(format: Format, path: &Path) -> Result<Vec<Example>> {
                 format!(
                     "no `{}` column (header: {})",
                     names.join("` or `"),
-                    headers.iter().collect::<Vec<_>>().join(",")
+                    crate::data::excerpt(&headers.iter().collect::<Vec<_>>().join(","), 200)
                 ),
             ));
         }

@@ -28,6 +28,108 @@ pub enum Format {
     Seesaw,
 }
 
+impl Format {
+    /// The option's name and what a file of this format looks like, for messages.
+    fn describe(self) -> &'static str {
+        match self {
+            Format::Semeval2016 => {
+                "--format semeval2016 expects a CSV with columns Tweet,Target,Stance"
+            }
+            Format::Vast => "--format vast expects VAST's CSV (columns post,…,topic_str,…,label)",
+            Format::Pstance => "--format pstance expects a CSV with columns Tweet,Target,Stance",
+            Format::Seesaw => "--format seesaw expects SEESAW's JSONL (one article per line)",
+        }
+    }
+}
+
+/// What the start of `input` looks like: the format it seems to be in, if it is recognised.
+fn sniff(input: &Path) -> Option<(&'static str, Option<Format>)> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(input)
+        .ok()?
+        .take(4096)
+        .read_to_end(&mut head)
+        .ok()?;
+    let text = String::from_utf8_lossy(&head);
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()?
+        .to_string();
+    let columns: Vec<String> = first
+        .split(',')
+        .map(|c| c.trim().trim_matches('"').to_ascii_lowercase())
+        .collect();
+    let has = |name: &str| columns.iter().any(|c| c == name);
+    Some(if first.trim_start().starts_with('{') {
+        ("JSONL", Some(Format::Seesaw))
+    } else if has("post") && has("topic_str") {
+        ("VAST's CSV (columns post,…,topic_str)", Some(Format::Vast))
+    } else if has("tweet") && has("target") && has("stance") && has("opinion towards") {
+        (
+            "SemEval-2016's CSV (columns Tweet,Target,Stance,Opinion Towards,…)",
+            Some(Format::Semeval2016),
+        )
+    } else if has("tweet") && has("target") && has("stance") {
+        (
+            "a CSV with columns Tweet,Target,Stance (SemEval-2016, P-Stance or VAST reduced)",
+            None,
+        )
+    } else if first.contains(',') {
+        ("a CSV of another kind", None)
+    } else {
+        ("neither CSV nor JSONL", None)
+    })
+}
+
+/// Adds to a read error what the format expects and what the file looks like, when the file
+/// does not look like `format` (the usual cause: the wrong --format).
+fn add_format_hint(error: Error, format: Format, input: &Path) -> Error {
+    let Error::Record {
+        path,
+        line,
+        message,
+    } = error
+    else {
+        return error;
+    };
+    let Some((looks_like, guess)) = sniff(input) else {
+        return Error::Record {
+            path,
+            line,
+            message,
+        };
+    };
+    let expected_csv = format != Format::Seesaw;
+    let matches = match guess {
+        Some(g) => g == format || (g == Format::Semeval2016 && format == Format::Pstance),
+        None => expected_csv && looks_like.starts_with("a CSV with columns Tweet"),
+    };
+    if matches {
+        return Error::Record {
+            path,
+            line,
+            message,
+        };
+    }
+    let suggestion = match guess {
+        Some(g) if g != format => format!(
+            " (try {})",
+            g.describe().split(" expects").next().unwrap_or("")
+        ),
+        _ => String::new(),
+    };
+    Error::Record {
+        path,
+        line,
+        message: format!(
+            "{message}; {}, and this file looks like {looks_like}{suggestion}",
+            format.describe()
+        ),
+    }
+}
+
 /// What an import produced.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportSummary {
@@ -67,9 +169,10 @@ pub fn import(
         }
         Ok(())
     };
+    let with_hint = |error: Error| add_format_hint(error, format, input);
     match format {
         Format::Seesaw => {
-            for article in seesaw::read(input)? {
+            for article in seesaw::read(input).map_err(with_hint)? {
                 if excluded(&article.topic) {
                     excluded_count += 1;
                     continue;
@@ -79,7 +182,7 @@ pub fn import(
             }
         }
         _ => {
-            for example in csv_table::read(format, input)? {
+            for example in csv_table::read(format, input).map_err(with_hint)? {
                 if excluded(&example.topic) {
                     excluded_count += 1;
                     continue;

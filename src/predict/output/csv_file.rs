@@ -134,13 +134,21 @@ pub fn repair_and_read_ids(path: &Path, labels: &[String]) -> Result<HashSet<Str
         .map_err(|e| record_error(1, format!("cannot resume: {e}")))?
         .clone();
     let expected = flat_columns(labels);
+    if bytes.first() == Some(&b'{') {
+        return Err(record_error(
+            1,
+            "cannot resume with --format csv: this file starts like JSONL (`{`); resume it \
+             with --format jsonl, or write the CSV to another file"
+                .to_string(),
+        ));
+    }
     if header.iter().ne(expected.iter().map(String::as_str)) {
         return Err(record_error(
             1,
             format!(
                 "cannot resume: the header is `{}`, this model writes `{}` (another model, or \
                  not a `stance predict --format csv` file?)",
-                header.iter().collect::<Vec<_>>().join(","),
+                crate::data::excerpt(&header.iter().collect::<Vec<_>>().join(","), 200),
                 expected.join(",")
             ),
         ));
