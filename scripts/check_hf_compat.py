@@ -173,12 +173,16 @@ def load_model(model_dir, pooling):
     return model.float().eval()
 
 
-def run_stance(binary, model_dir, input_path):
+def run_stance(binary, model_dir, input_path, gated=False):
     if not Path(binary).is_file():
         raise Unusable(f"stance binary not found: {binary} (build it with `cargo build --release`)")
     # f32: the reference is transformers in f32; bf16 (stance's default) differs by ~1e-2.
     cmd = [str(binary), "--precision", "f32", "classify", "--model", str(model_dir),
            "--input", str(input_path), "--json", "--show-input"]
+    if gated:
+        # The classifier alone: its evidence scorer (evidence/, a second folder checked on its
+        # own with --model DIR/evidence) may turn a label into NONE, which transformers cannot.
+        cmd += ["--evidence-threshold", "0"]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         lines = proc.stderr.strip().splitlines() or ["(no stderr)"]
@@ -207,7 +211,8 @@ def check(args):
             input_path = Path(tmp) / "pairs.jsonl"
             write_jsonl(input_path, BUILTIN_PAIRS)
         pairs = read_jsonl(input_path)
-        results = run_stance(args.stance, model_dir, input_path)
+        gated = config.get("stance", {}).get("evidence_threshold") is not None
+        results = run_stance(args.stance, model_dir, input_path, gated)
     if len(results) != len(pairs):
         raise Unusable(f"stance printed {len(results)} results for {len(pairs)} inputs")
 
@@ -216,6 +221,9 @@ def check(args):
     head = ("mean over tokens of last_hidden_state, then classifier (no pooler)"
             if pooling == "mean" else "AutoModelForSequenceClassification head (pooler + classifier)")
     print(f"model: {model_dir}  pooling: {pooling} -> {head}")
+    if gated:
+        print(f"note: the classifier alone (evidence gate off); check the scorer with "
+              f"--model {model_dir / 'evidence'}")
     print(f"tokenizer: template {template!r}, max_length {max_length}, truncation only_second, "
           f"actor marks {marks or 'none'}")
 

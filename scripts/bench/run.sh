@@ -72,6 +72,9 @@ done
 # marks and the first segment rebuilt in Python, logits within 1e-4 in f32. Fails the bench.
 echo "bench: Python round trip of $predict_model (scripts/check_hf_compat.py)" >&2
 "$python" scripts/check_hf_compat.py --model "$predict_model" --stance "$stance"
+if [ -f "$predict_model/evidence/config.json" ]; then
+  "$python" scripts/check_hf_compat.py --model "$predict_model/evidence" --stance "$stance"
+fi
 
 "$python" scripts/bench/compare.py work/bench/stance.json work/bench/stance-bf16.json \
   work/bench/stance-unfused.json work/bench/baselines.json work/bench/predict.json \

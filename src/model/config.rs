@@ -208,7 +208,12 @@ impl BertConfig {
     /// Reads and validates a config.json.
     pub fn from_file(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let config: BertConfig = serde_json::from_str(&text).map_err(|e| Error::Json {
+        Self::parse(&text, path)
+    }
+
+    /// Parses and validates the text of a config.json; `path` names it in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Self> {
+        let config: BertConfig = serde_json::from_str(text).map_err(|e| Error::Json {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
