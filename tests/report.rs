@@ -72,6 +72,10 @@ impl Fixture {
         let out_arg = s(&out);
         let mut args = vec!["report", &predictions, "-o", &out_arg, "-q"];
         args.extend(extra);
+        // The corpus has the invalid line that predict skipped: report skips it the same way.
+        if extra.contains(&"--articles") {
+            args.push("--skip-invalid");
+        }
         let run = stance(&args);
         assert!(
             run.status.success(),
@@ -280,10 +284,11 @@ fn bad_input_fails_with_file_line_and_field() {
         let err = assert_clean_failure(&run);
         assert!(err.contains(place) && err.contains(field), "{name}: {err}");
     }
+    // A date that is not a date is a warning naming the line; the article is shown undated.
     let articles = f.path("dates.jsonl");
     std::fs::write(
         &articles,
-        "{\"id\": \"u1\", \"text\": \"x\", \"date\": \"04/10/2017\"}\n",
+        "{\"id\": \"u1\", \"topic\": \"t\", \"text\": \"x\", \"date\": \"04/10/2017\"}\n",
     )
     .unwrap();
     let run = stance(&[
@@ -294,7 +299,8 @@ fn bad_input_fails_with_file_line_and_field() {
         "-o",
         &s(&f.path("x.html")),
     ]);
-    let err = assert_clean_failure(&run);
+    let err = String::from_utf8_lossy(&run.stderr).into_owned();
+    assert!(run.status.success(), "{err}");
     assert!(err.contains("dates.jsonl:1: field `date`"), "{err}");
-    assert!(!f.path("x.html").exists());
+    assert!(f.path("x.html").exists());
 }

@@ -113,11 +113,16 @@ fn read_text(path: &Path) -> anyhow::Result<String> {
     } else {
         std::fs::read(path).with_context(|| format!("reading {}", path.display()))?
     };
-    String::from_utf8(bytes).map_err(|e| {
+    let text = String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!(
             "{}: not UTF-8 (invalid byte at offset {})",
             path.display(),
             e.utf8_error().valid_up_to()
         )
+    })?;
+    // A byte-order mark some editors write at the start of a UTF-8 file is not text.
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
     })
 }
