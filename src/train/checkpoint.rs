@@ -159,11 +159,7 @@ pub fn remove(dir: &Path) -> Result<()> {
         rotation::sibling(dir, ".partial"),
         rotation::sibling(dir, ".old"),
     ] {
-        match std::fs::remove_dir_all(&path) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io(&path, e)),
-        }
+        rotation::remove_if_present(&path)?;
     }
     Ok(())
 }

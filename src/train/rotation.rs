@@ -52,7 +52,8 @@ fn complete(dir: &Path, marker: &str) -> bool {
     dir.join(marker).is_file()
 }
 
-fn remove_if_present(dir: &Path) -> Result<()> {
+/// Deletes the folder `dir` if it exists.
+pub fn remove_if_present(dir: &Path) -> Result<()> {
     match std::fs::remove_dir_all(dir) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
