@@ -272,31 +272,37 @@ fn text_writer(
 
 /// Opens its output on the first chunk that holds a record (or at `finish`).
 struct LazyWriter {
-    plan: Option<Plan>,
+    state: LazyState,
     labels: Vec<String>,
-    inner: Option<Box<dyn RecordWriter>>,
+}
+
+enum LazyState {
+    Planned(Plan),
+    Open(Box<dyn RecordWriter>),
+    /// Opening failed (the plan is consumed).
+    Failed,
 }
 
 impl LazyWriter {
     fn new(plan: Plan, labels: Vec<String>) -> Self {
         LazyWriter {
-            plan: Some(plan),
+            state: LazyState::Planned(plan),
             labels,
-            inner: None,
         }
     }
 
-    fn inner(&mut self) -> Result<&mut Box<dyn RecordWriter>> {
-        if self.inner.is_none() {
-            let plan = self
-                .plan
-                .take()
-                .ok_or_else(|| Error::InvalidInput("the output could not be opened".to_string()))?;
-            self.inner = Some(plan.open(&self.labels)?);
+    fn open(&mut self) -> Result<&mut Box<dyn RecordWriter>> {
+        // A failed open leaves `Failed`, so a later call reports it instead of retrying.
+        self.state = match std::mem::replace(&mut self.state, LazyState::Failed) {
+            LazyState::Planned(plan) => LazyState::Open(plan.open(&self.labels)?),
+            other => other,
+        };
+        match &mut self.state {
+            LazyState::Open(writer) => Ok(writer),
+            _ => Err(Error::InvalidInput(
+                "the output could not be opened".to_string(),
+            )),
         }
-        self.inner
-            .as_mut()
-            .ok_or_else(|| Error::InvalidInput("the output could not be opened".to_string()))
     }
 }
 
@@ -309,14 +315,14 @@ impl RecordWriter for LazyWriter {
         if predictions.is_empty() && errors.is_empty() {
             return Ok(());
         }
-        self.inner()?.write_chunk(predictions, errors)
+        self.open()?.write_chunk(predictions, errors)
     }
 
     fn finish(mut self: Box<Self>) -> Result<()> {
-        self.inner()?;
-        match self.inner.take() {
-            Some(inner) => inner.finish(),
-            None => Ok(()),
+        self.open()?;
+        match self.state {
+            LazyState::Open(writer) => writer.finish(),
+            _ => Ok(()),
         }
     }
 }
