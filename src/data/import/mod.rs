@@ -29,21 +29,38 @@ pub enum Format {
 }
 
 impl Format {
-    /// The option's name and what a file of this format looks like, for messages.
-    fn describe(self) -> &'static str {
+    /// The option that selects this format.
+    fn option(self) -> &'static str {
         match self {
-            Format::Semeval2016 => {
-                "--format semeval2016 expects a CSV with columns Tweet,Target,Stance"
-            }
-            Format::Vast => "--format vast expects VAST's CSV (columns post,…,topic_str,…,label)",
-            Format::Pstance => "--format pstance expects a CSV with columns Tweet,Target,Stance",
-            Format::Seesaw => "--format seesaw expects SEESAW's JSONL (one article per line)",
+            Format::Semeval2016 => "--format semeval2016",
+            Format::Vast => "--format vast",
+            Format::Pstance => "--format pstance",
+            Format::Seesaw => "--format seesaw",
+        }
+    }
+
+    /// What a file of this format looks like, for messages.
+    fn expects(self) -> &'static str {
+        match self {
+            Format::Semeval2016 | Format::Pstance => "a CSV with columns Tweet,Target,Stance",
+            Format::Vast => "VAST's CSV (columns post,…,topic_str,…,label)",
+            Format::Seesaw => "SEESAW's JSONL (one article per line)",
         }
     }
 }
 
-/// What the start of `input` looks like: the format it seems to be in, if it is recognised.
-fn sniff(input: &Path) -> Option<(&'static str, Option<Format>)> {
+/// What the start of a file looks like.
+struct Shape {
+    /// For the message ("SemEval-2016's CSV (…)").
+    looks_like: &'static str,
+    /// The formats a file of this shape can be in (the error then has another cause).
+    fits: &'static [Format],
+    /// The format to suggest, when the shape says which.
+    suggest: Option<Format>,
+}
+
+/// The shape of `input`'s first line, if it can be read.
+fn sniff(input: &Path) -> Option<Shape> {
     use std::io::Read;
     let mut head = Vec::new();
     std::fs::File::open(input)
@@ -62,24 +79,36 @@ fn sniff(input: &Path) -> Option<(&'static str, Option<Format>)> {
         .map(|c| c.trim().trim_matches('"').to_ascii_lowercase())
         .collect();
     let has = |name: &str| columns.iter().any(|c| c == name);
+    let tweets = has("tweet") && has("target") && has("stance");
+    let shape = |looks_like, fits, suggest| Shape {
+        looks_like,
+        fits,
+        suggest,
+    };
     Some(if first.trim_start().starts_with('{') {
-        ("JSONL", Some(Format::Seesaw))
+        shape("JSONL", &[Format::Seesaw], Some(Format::Seesaw))
     } else if has("post") && has("topic_str") {
-        ("VAST's CSV (columns post,…,topic_str)", Some(Format::Vast))
-    } else if has("tweet") && has("target") && has("stance") && has("opinion towards") {
-        (
+        shape(
+            "VAST's CSV (columns post,…,topic_str)",
+            &[Format::Vast],
+            Some(Format::Vast),
+        )
+    } else if tweets && has("opinion towards") {
+        shape(
             "SemEval-2016's CSV (columns Tweet,Target,Stance,Opinion Towards,…)",
+            &[Format::Semeval2016, Format::Pstance],
             Some(Format::Semeval2016),
         )
-    } else if has("tweet") && has("target") && has("stance") {
-        (
+    } else if tweets {
+        shape(
             "a CSV with columns Tweet,Target,Stance (SemEval-2016, P-Stance or VAST reduced)",
+            &[Format::Semeval2016, Format::Pstance, Format::Vast],
             None,
         )
     } else if first.contains(',') {
-        ("a CSV of another kind", None)
+        shape("a CSV of another kind", &[], None)
     } else {
-        ("neither CSV nor JSONL", None)
+        shape("neither CSV nor JSONL", &[], None)
     })
 }
 
@@ -94,39 +123,25 @@ fn add_format_hint(error: Error, format: Format, input: &Path) -> Error {
     else {
         return error;
     };
-    let Some((looks_like, guess)) = sniff(input) else {
-        return Error::Record {
-            path,
-            line,
-            message,
-        };
-    };
-    let expected_csv = format != Format::Seesaw;
-    let matches = match guess {
-        Some(g) => g == format || (g == Format::Semeval2016 && format == Format::Pstance),
-        None => expected_csv && looks_like.starts_with("a CSV with columns Tweet"),
-    };
-    if matches {
-        return Error::Record {
-            path,
-            line,
-            message,
-        };
-    }
-    let suggestion = match guess {
-        Some(g) if g != format => format!(
-            " (try {})",
-            g.describe().split(" expects").next().unwrap_or("")
-        ),
-        _ => String::new(),
+    let message = match sniff(input) {
+        Some(shape) if !shape.fits.contains(&format) => {
+            let suggestion = shape
+                .suggest
+                .map(|g| format!(" (try {})", g.option()))
+                .unwrap_or_default();
+            format!(
+                "{message}; {} expects {}, and this file looks like {}{suggestion}",
+                format.option(),
+                format.expects(),
+                shape.looks_like
+            )
+        }
+        _ => message,
     };
     Error::Record {
         path,
         line,
-        message: format!(
-            "{message}; {}, and this file looks like {looks_like}{suggestion}",
-            format.describe()
-        ),
+        message,
     }
 }
 
