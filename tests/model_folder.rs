@@ -225,3 +225,104 @@ fn broken_folders_give_errors_that_name_the_problem() {
         "{err}"
     );
 }
+
+#[test]
+fn a_logit_shift_moves_the_prior_in_the_saved_weights_and_is_recorded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("model");
+    write_tiny_folder(&dir, 5, false);
+    let mut model = StanceModel::from_dir(&dir).unwrap();
+    model.set_temperature(2.0).unwrap();
+    let before = logits(&model);
+    model
+        .shift_logits(&[("FAVOR".to_string(), 0.75), ("NONE".to_string(), -0.5)])
+        .unwrap();
+    let after = logits(&model);
+    // softmax(z / T + s) = softmax((z + T·s) / T): the raw logits move by T·s.
+    for (b, a) in before.iter().zip(&after) {
+        assert!((a[0] - b[0] - 1.5).abs() < 1e-5, "{b:?} → {a:?}");
+        assert!((a[1] - b[1]).abs() < 1e-6, "{b:?} → {a:?}");
+        assert!((a[2] - b[2] + 1.0).abs() < 1e-5, "{b:?} → {a:?}");
+    }
+    model.save(&dir).unwrap();
+    let reloaded = StanceModel::from_dir(&dir).unwrap();
+    assert_eq!(
+        logits(&reloaded),
+        after,
+        "the shift is in the saved head's bias"
+    );
+    let recorded = reloaded.config().settings().logit_shift;
+    assert_eq!(recorded.get("FAVOR"), Some(&0.75));
+    assert_eq!(recorded.get("NONE"), Some(&-0.5));
+
+    let mut unknown = StanceModel::from_dir(&dir).unwrap();
+    let err = unknown
+        .shift_logits(&[("NEUTRAL".to_string(), 1.0)])
+        .unwrap_err();
+    assert!(err.to_string().contains("no label NEUTRAL"), "{err}");
+}
+
+#[test]
+fn model_shift_and_eval_logit_shift_agree() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("model");
+    write_tiny_folder(&dir, 6, false);
+    let data = tmp.path().join("dev.jsonl");
+    std::fs::write(
+        &data,
+        "{\"topic\":\"the dam\",\"text\":\"Egypt condemned the dam.\",\"label\":\"AGAINST\"}\n\
+         {\"topic\":\"the tax\",\"text\":\"The court backed the tax.\",\"label\":\"FAVOR\"}\n",
+    )
+    .unwrap();
+    let predictions = |model: &Path, extra: &[&str], out: &str| {
+        let out = tmp.path().join(out);
+        let mut args = vec!["eval", "-q", "-m", model.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&[
+            "--predictions",
+            out.to_str().unwrap(),
+            data.to_str().unwrap(),
+        ]);
+        let run = common::run_stance(&args);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        std::fs::read_to_string(out).unwrap()
+    };
+    // A large shift decides every example, so the test fails if the shift is ignored.
+    let trial = predictions(&dir, &["--logit-shift", "AGAINST=50"], "trial.jsonl");
+    assert_eq!(
+        trial.matches("\"predicted\":\"AGAINST\"").count(),
+        2,
+        "{trial}"
+    );
+    let run = common::run_stance(&[
+        "model",
+        "shift",
+        dir.to_str().unwrap(),
+        "--shift",
+        "AGAINST=50",
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(predictions(&dir, &[], "shifted.jsonl"), trial);
+
+    let bad = common::run_stance(&[
+        "model",
+        "shift",
+        dir.to_str().unwrap(),
+        "--shift",
+        "AGAINST",
+    ]);
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(!bad.status.success() && !err.contains("panicked"), "{err}");
+    assert!(
+        err.lines().next().unwrap_or("").contains("LABEL=X"),
+        "{err}"
+    );
+}

@@ -49,13 +49,22 @@ pub struct EvalArgs {
     batch_size: usize,
     #[command(flatten)]
     evidence: super::EvidenceOptions,
+    /// Evaluate as if the model's logits were shifted (`stance model shift`): LABEL=X, repeat
+    /// for several labels; to choose the shift on dev data.
+    #[arg(long = "logit-shift", value_name = "LABEL=X", value_parser = super::parse_logit_shift)]
+    logit_shifts: Vec<(String, f64)>,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
 }
 
 pub fn run(args: EvalArgs) -> anyhow::Result<()> {
-    let model = super::load_model(&args.model, &args.evidence)?;
+    let mut model = super::load_model(&args.model, &args.evidence)?;
+    if !args.logit_shifts.is_empty() {
+        model
+            .shift_logits(&args.logit_shifts)
+            .with_context(|| format!("--logit-shift for model {}", args.model))?;
+    }
     let mut options = LoadOptions::for_model(&model, args.skip_invalid);
     if let Some(chars) = args.context_chars {
         options.context_chars = chars;

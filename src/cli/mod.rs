@@ -83,6 +83,21 @@ pub struct EvidenceOptions {
     evidence_threshold: Option<f64>,
 }
 
+/// Parses `LABEL=X` (a shift of one label's logit).
+fn parse_logit_shift(text: &str) -> Result<(String, f64), String> {
+    let (label, amount) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not LABEL=X (e.g. FAVOR=0.5)"))?;
+    let amount: f64 = amount
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{amount}` in `{text}` is not a number"))?;
+    if label.trim().is_empty() || !amount.is_finite() {
+        return Err(format!("`{text}` is not LABEL=X with a finite X"));
+    }
+    Ok((label.trim().to_string(), amount))
+}
+
 /// Loads the stance model `spec` with the evidence scorer that `options` ask for.
 fn load_model(spec: &str, options: &EvidenceOptions) -> anyhow::Result<stance::model::StanceModel> {
     use stance::model::StanceModel;

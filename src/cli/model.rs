@@ -1,4 +1,4 @@
-//! `stance model info`, `stance model init` and `stance model add-evidence`.
+//! `stance model info`, `stance model init`, `stance model add-evidence` and `stance model shift`.
 
 use std::path::PathBuf;
 
@@ -20,6 +20,19 @@ pub enum ModelCommand {
     /// --sentences`) part of a stance model: NONE when no sentence of an actor's context scores
     /// at least THRESHOLD. The scorer is copied into MODEL/evidence/.
     AddEvidence(AddEvidenceArgs),
+    /// Add amounts to labels' logits (after the temperature), in the head's bias: a correction
+    /// of the classifier's prior between labels for news unlike its training mix. Choose the
+    /// amount on dev data with `stance eval --logit-shift LABEL=X`; MODEL is rewritten.
+    Shift(ShiftArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ShiftArgs {
+    /// The stance model folder, rewritten in place.
+    model: PathBuf,
+    /// LABEL=AMOUNT, e.g. FAVOR=0.5 (repeat for several labels; adds to any earlier shift).
+    #[arg(long = "shift", value_name = "LABEL=X", required = true, value_parser = super::parse_logit_shift)]
+    shifts: Vec<(String, f64)>,
 }
 
 #[derive(Debug, Args)]
@@ -74,7 +87,31 @@ pub fn run(command: ModelCommand) -> anyhow::Result<()> {
         ModelCommand::Info { model } => info(&model),
         ModelCommand::Init(args) => init(args),
         ModelCommand::AddEvidence(args) => add_evidence(&args),
+        ModelCommand::Shift(args) => shift(&args),
     }
+}
+
+fn shift(args: &ShiftArgs) -> anyhow::Result<()> {
+    let mut model = StanceModel::from_dir(&args.model)
+        .with_context(|| format!("loading model {}", args.model.display()))?;
+    model
+        .shift_logits(&args.shifts)
+        .with_context(|| format!("shifting the logits of {}", args.model.display()))?;
+    model
+        .save(&args.model)
+        .with_context(|| format!("writing {}", args.model.display()))?;
+    let recorded = model.config().settings().logit_shift;
+    let text: Vec<String> = recorded.iter().map(|(l, x)| format!("{l} {x:+}")).collect();
+    eprintln!(
+        "{}: logits shifted ({} in all)",
+        args.model.display(),
+        if text.is_empty() {
+            "none".to_string()
+        } else {
+            text.join(", ")
+        }
+    );
+    Ok(())
 }
 
 fn add_evidence(args: &AddEvidenceArgs) -> anyhow::Result<()> {

@@ -7,8 +7,8 @@ use clap::{Args, ValueEnum};
 use indicatif::ProgressBar;
 use stance::model::hub;
 use stance::train::{
-    resume, train, EpochRecord, SelectMetric, StepRecord, TrainObserver, TrainSettings,
-    CURVES_FILE, LOG_FILE, SUMMARY_FILE,
+    resume, train, ClassBalance, EpochRecord, SelectMetric, StepRecord, TrainObserver,
+    TrainSettings, CURVES_FILE, LOG_FILE, SUMMARY_FILE,
 };
 
 use super::progress;
@@ -24,6 +24,14 @@ enum MetricArg {
     FAvg,
     /// Accuracy.
     Accuracy,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum BalanceArg {
+    /// Inverse label frequency over the whole mix.
+    Overall,
+    /// Inverse label frequency within each training file.
+    PerSource,
 }
 
 #[derive(Debug, Args)]
@@ -71,8 +79,16 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 1.0)]
     max_grad_norm: f64,
     /// Do not weigh the loss by inverse label frequency.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "class_balance")]
     no_class_weights: bool,
+    /// Balance the labels in the loss over all training files together (overall) or within
+    /// each file (per-source: a file that leans towards one label does not teach that lean).
+    #[arg(long, value_enum, default_value = "overall")]
+    class_balance: BalanceArg,
+    /// Loss weight of one --train file's examples (repeat once per --train, in the same order;
+    /// default 1 each): weight 2 counts a file as if each example were seen twice.
+    #[arg(long = "source-weight", value_name = "W")]
+    source_weights: Vec<f64>,
     /// Train only the classification head.
     #[arg(long, conflicts_with = "train_layers")]
     freeze_encoder: bool,
@@ -233,7 +249,12 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         settings.weight_decay = args.weight_decay;
         settings.warmup_ratio = args.warmup;
         settings.max_grad_norm = args.max_grad_norm;
-        settings.class_weights = !args.no_class_weights;
+        settings.class_weights = match (args.no_class_weights, args.class_balance) {
+            (true, _) => ClassBalance::Off,
+            (false, BalanceArg::Overall) => ClassBalance::Overall,
+            (false, BalanceArg::PerSource) => ClassBalance::PerSource,
+        };
+        settings.source_weights = args.source_weights.clone();
         settings.freeze_encoder = args.freeze_encoder;
         settings.train_layers = args.train_layers;
         settings.patience = (args.patience > 0).then_some(args.patience);

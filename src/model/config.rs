@@ -87,6 +87,12 @@ pub struct StanceSettings {
     /// ([`crate::evidence::EvidenceGate`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence_threshold: Option<f64>,
+    /// Amounts added to labels' logits (after the temperature) to correct the classifier's
+    /// prior on data unlike its training mix, chosen on dev data (`stance model shift`). They
+    /// are already part of the head's bias (`classifier.bias`), so Python loads the same
+    /// decisions; recorded here so that the folder says how it was adjusted.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub logit_shift: BTreeMap<String, f64>,
 }
 
 fn default_context_chars() -> usize {
@@ -122,6 +128,7 @@ impl Default for StanceSettings {
             actor_marks: default_actor_marks(),
             speaker_aware: true,
             evidence_threshold: None,
+            logit_shift: BTreeMap::new(),
         }
     }
 }
@@ -285,6 +292,14 @@ impl BertConfig {
                 return Err(invalid(
                     "stance.temperature",
                     format!("{} is not a positive number", settings.temperature),
+                ));
+            }
+            if let Some((label, shift)) = settings.logit_shift.iter().find(|(label, shift)| {
+                !shift.is_finite() || self.labels(path).is_ok_and(|ls| !ls.contains(label))
+            }) {
+                return Err(invalid(
+                    "stance.logit_shift",
+                    format!("{label}: {shift} is not a finite shift of one of the model's labels"),
                 ));
             }
             if settings.actor_marks != default_actor_marks() {

@@ -186,6 +186,8 @@ impl StanceModel {
             speaker_aware: spec.speaker_aware.unwrap_or(base.speaker_aware),
             // A scorer belongs to the model it was chosen for, not to what is trained from it.
             evidence_threshold: None,
+            // Training learns a new prior: a shift chosen for the old head means nothing.
+            logit_shift: Default::default(),
         };
         config.make_classifier(&labels, settings);
         config.validate(&files.config)?;
@@ -323,6 +325,58 @@ impl StanceModel {
             });
         }
         PairTokenizer::new(tokenizer, config.settings(), config.pad_token_id)
+    }
+
+    /// Adds `amount` to the logit of each `(label, amount)` after the temperature, so that the
+    /// probabilities become `softmax(logits / T + shift)`: a correction of the classifier's
+    /// prior between labels, chosen on dev data. The shift goes into the head's bias (so a
+    /// saved folder gives Python the same decisions) and is added to what the `stance` section
+    /// records. Only an inference model (from [`StanceModel::from_dir`]) can be shifted.
+    pub fn shift_logits(&mut self, shift: &[(String, f64)]) -> Result<()> {
+        let Parameters::Frozen(tensors) = &mut self.parameters else {
+            return Err(Error::InvalidInput(
+                "a model being trained cannot be shifted; shift the saved folder".to_string(),
+            ));
+        };
+        let temperature = self.config.settings().temperature;
+        let mut amounts = vec![0f32; self.labels.len()];
+        for (label, amount) in shift {
+            let index = self.labels.iter().position(|l| l == label).ok_or_else(|| {
+                Error::InvalidInput(format!(
+                    "no label {label} to shift (the model's labels: {})",
+                    self.labels.join(", ")
+                ))
+            })?;
+            if !amount.is_finite() {
+                return Err(Error::InvalidInput(format!(
+                    "shift {amount} of {label} is not a number"
+                )));
+            }
+            amounts[index] += (amount * temperature) as f32;
+        }
+        let bias = tensors
+            .get("classifier.bias")
+            .ok_or_else(|| Error::InvalidWeights {
+                path: self.source_dir.clone(),
+                message: "the head has no bias (`classifier.bias`) to shift".to_string(),
+            })?;
+        let shifted = (bias + Tensor::new(amounts.as_slice(), bias.device())?)?;
+        tensors.insert("classifier.bias".to_string(), shifted);
+        let vb = VarBuilder::from_tensors(tensors.clone(), DType::F32, &Device::Cpu);
+        self.classifier = SequenceClassifier::load(vb, &self.config, self.labels.len())
+            .map_err(|e| weights_error(&self.source_dir, e))?;
+        let mut settings = self.config.settings();
+        for (label, amount) in shift {
+            *settings.logit_shift.entry(label.clone()).or_insert(0.0) += amount;
+        }
+        settings.logit_shift.retain(|_, amount| *amount != 0.0);
+        self.config.stance = Some(settings.clone());
+        self.inputs = PairTokenizer::new(
+            self.inputs.tokenizer().clone(),
+            settings,
+            self.config.pad_token_id,
+        )?;
+        Ok(())
     }
 
     /// The model's configuration (with its `stance` section filled in).

@@ -22,22 +22,22 @@ pub fn balanced_class_weights(counts: &[usize]) -> Vec<f32> {
         .collect()
 }
 
-/// `Σ w[y]·(−log softmax(logits)[y]) / denominator` for `logits (batch, labels)` and targets `y`.
+/// `Σ wᵢ·(−log softmax(logits)ᵢ[yᵢ]) / denominator` for `logits (batch, labels)`, targets `y`
+/// and one weight per example (see [`super::weights`]).
 ///
-/// With `denominator` = Σ w[y] over the whole optimizer step, summing this over micro-batches is
+/// With `denominator` = Σ wᵢ over the whole optimizer step, summing this over micro-batches is
 /// PyTorch's weighted mean cross-entropy over the step.
 pub fn weighted_cross_entropy(
     logits: &Tensor,
     targets: &[u32],
-    weights: &[f32],
+    example_weights: &[f32],
     denominator: f32,
 ) -> Result<Tensor> {
     let device = logits.device();
     let log_probs = candle_nn::ops::log_softmax(logits, D::Minus1)?;
     let index = Tensor::new(targets, device)?.unsqueeze(1)?;
     let picked = log_probs.gather(&index, 1)?.squeeze(1)?;
-    let w: Vec<f32> = targets.iter().map(|&t| weights[t as usize]).collect();
-    let w = Tensor::new(w.as_slice(), device)?;
+    let w = Tensor::new(example_weights, device)?;
     Ok((picked.mul(&w)?.sum_all()?.neg()? / denominator as f64)?)
 }
 
@@ -50,7 +50,7 @@ mod tests {
     fn balanced_weights_and_hand_computed_loss() {
         let w = balanced_class_weights(&[6, 3, 0]);
         assert_eq!(w, vec![0.75, 1.5, 1.0]);
-        // logits [0, ln 3] → p = [1/4, 3/4]; targets 0 and 1 with weights 2 and 1.
+        // logits [0, ln 3] → p = [1/4, 3/4]; targets 0 and 1, the examples weighing 2 and 1.
         let logits = Tensor::new(&[[0f32, 3f32.ln()], [0.0, 3f32.ln()]], &Device::Cpu).unwrap();
         let loss = weighted_cross_entropy(&logits, &[0, 1], &[2.0, 1.0], 3.0).unwrap();
         let expected = (2.0 * 4f32.ln() + (4.0f32 / 3.0).ln()) / 3.0;

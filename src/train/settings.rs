@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use super::weights::ClassBalance;
 use crate::model::TrainScope;
 
 /// The dev metric that picks the best epoch.
@@ -46,8 +47,13 @@ pub struct TrainSettings {
     pub warmup_ratio: f64,
     /// Gradient-norm clipping threshold (0: off).
     pub max_grad_norm: f64,
-    /// Weigh the loss by inverse label frequency.
-    pub class_weights: bool,
+    /// How the loss balances the labels (inverse label frequency over the mix, within each
+    /// file, or not at all).
+    pub class_weights: ClassBalance,
+    /// The loss weight of each training file's examples, in the order of `train_files`; empty
+    /// weighs every file 1.
+    #[serde(default)]
+    pub source_weights: Vec<f64>,
     /// Train only the head.
     pub freeze_encoder: bool,
     /// Train the head and the top N encoder layers.
@@ -104,7 +110,8 @@ impl TrainSettings {
             weight_decay: 0.01,
             warmup_ratio: 0.1,
             max_grad_norm: 1.0,
-            class_weights: true,
+            class_weights: ClassBalance::Overall,
+            source_weights: Vec::new(),
             freeze_encoder: false,
             train_layers: None,
             patience: Some(2),

@@ -10,10 +10,11 @@ use serde_json::json;
 
 use super::batches::{derive_seed, epoch_plan};
 use super::checkpoint::{self, TrainState};
-use super::loss::{balanced_class_weights, weighted_cross_entropy};
+use super::loss::weighted_cross_entropy;
 use super::optimizer::{clip_grad_norm, AdamW, AdamWConfig};
 use super::schedule::LinearSchedule;
 use super::settings::{SelectMetric, TrainSettings};
+use super::weights::example_weights;
 use crate::data::dataset::{load_examples, LoadOptions};
 use crate::data::schema::Example;
 use crate::error::{Error, Result};
@@ -128,7 +129,8 @@ pub struct TrainSummary {
     pub labels: Vec<String>,
     /// Training examples per label.
     pub label_counts: Vec<usize>,
-    /// Loss weight per label.
+    /// Mean loss weight of each label's examples (the balancing weight itself unless labels are
+    /// balanced per file or files are weighted).
     pub class_weights: Vec<f32>,
     /// Training examples.
     pub train_examples: usize,
@@ -159,6 +161,8 @@ struct Data {
     examples: Vec<Example>,
     encoded: Vec<EncodedPair>,
     targets: Vec<u32>,
+    /// The index of each example's file in the paths it was loaded from.
+    sources: Vec<usize>,
 }
 
 /// Loads and encodes `paths`; `topic_flips` replaces that seeded share of the examples by
@@ -173,7 +177,8 @@ fn load_data(
     let labels = model.labels().to_vec();
     let options = LoadOptions::for_model(model, skip_invalid);
     let mut examples = Vec::new();
-    for path in paths {
+    let mut sources = Vec::new();
+    for (source, path) in paths.iter().enumerate() {
         let loaded = load_examples(path, &options)?;
         if loaded.skipped > 0 {
             skipped.push(SkippedLines {
@@ -188,6 +193,7 @@ fn load_data(
                 path.display()
             )));
         }
+        sources.extend(std::iter::repeat_n(source, loaded.examples.len()));
         examples.extend(loaded.examples);
     }
     if let Some((share, seed)) = topic_flips {
@@ -211,6 +217,7 @@ fn load_data(
         examples,
         encoded,
         targets,
+        sources,
     })
 }
 
@@ -365,6 +372,25 @@ fn validate(settings: &TrainSettings) -> Result<()> {
     if !(0.0..=1.0).contains(&settings.topic_flips) {
         return bad("--topic-flips must be between 0 and 1");
     }
+    if !settings.source_weights.is_empty()
+        && settings.source_weights.len() != settings.train_files.len()
+    {
+        return Err(Error::InvalidInput(format!(
+            "{} source weights for {} training files: give one --source-weight per --train, in \
+             the same order",
+            settings.source_weights.len(),
+            settings.train_files.len()
+        )));
+    }
+    if let Some(w) = settings
+        .source_weights
+        .iter()
+        .find(|w| !(**w > 0.0 && w.is_finite()))
+    {
+        return Err(Error::InvalidInput(format!(
+            "source weight {w} is not a positive number"
+        )));
+    }
     if settings.patience == Some(0) {
         return bad("--patience must be at least 1");
     }
@@ -405,11 +431,13 @@ fn run(
     for &t in &train.targets {
         label_counts[t as usize] += 1;
     }
-    let class_weights = if settings.class_weights {
-        balanced_class_weights(&label_counts)
-    } else {
-        vec![1.0; labels.len()]
-    };
+    let weights = example_weights(
+        &train.targets,
+        &train.sources,
+        labels.len(),
+        settings.class_weights,
+        &settings.source_weights,
+    );
     let data_fingerprint = fingerprint(&[&train, dev.as_ref().unwrap_or(&train)]);
     let vars = model.trainable().to_vec();
     let trained_parameters: usize = vars.iter().map(|(_, v)| v.elem_count()).sum();
@@ -482,10 +510,7 @@ fn run(
             }
             let rows = &plan[state.step_in_epoch];
             let lr = schedule.at(state.global_step);
-            let denominator: f32 = rows
-                .iter()
-                .map(|&i| class_weights[train.targets[i] as usize])
-                .sum();
+            let denominator: f32 = rows.iter().map(|&i| weights.per_example[i]).sum();
             let mut grads: Vec<Option<Tensor>> = vec![None; vars.len()];
             let mut loss_value = 0f64;
             for (micro, chunk) in rows.chunks(settings.batch_size).enumerate() {
@@ -497,8 +522,10 @@ fn run(
                 ));
                 let pass = model.training_forward(&batch, &mut rng)?;
                 let targets: Vec<u32> = chunk.iter().map(|&i| train.targets[i]).collect();
+                let chunk_weights: Vec<f32> =
+                    chunk.iter().map(|&i| weights.per_example[i]).collect();
                 let loss =
-                    weighted_cross_entropy(pass.logits(), &targets, &class_weights, denominator)?;
+                    weighted_cross_entropy(pass.logits(), &targets, &chunk_weights, denominator)?;
                 loss_value += loss.to_scalar::<f32>()? as f64;
                 let step_grads = pass.backward(&loss)?;
                 for ((_, var), slot) in vars.iter().zip(grads.iter_mut()) {
@@ -639,7 +666,7 @@ fn run(
         settings: settings.clone(),
         labels,
         label_counts,
-        class_weights,
+        class_weights: weights.mean_per_label,
         train_examples: train.examples.len(),
         dev_examples: dev.as_ref().map_or(0, |d| d.examples.len()),
         trained_parameters,
