@@ -16,13 +16,4 @@ for t in 0.05 0.10 0.15 0.20 0.25 0.30 0.35 0.40 0.45 0.50; do
   "$stance" eval -q -m "$model" "$dev" --evidence "$scorer" --evidence-threshold "$t" \
     --json "$work/$t.json" > /dev/null
 done
-python3 - "$work" <<'PY'
-import json, pathlib, sys
-scores = sorted(
-    (json.loads(p.read_text())["overall"]["macro_f1"], -float(p.stem), p.stem)
-    for p in pathlib.Path(sys.argv[1]).glob("*.json")
-)
-for f1, _, t in sorted(scores, key=lambda s: -s[1]):
-    print(f"threshold {t}: dev macro-F1 {f1:.4f}", file=sys.stderr)
-print(scores[-1][2])
-PY
+python3 scripts/best_on_dev.py "$work"
