@@ -12,6 +12,7 @@ pub mod eval;
 pub mod evidence;
 pub mod memory;
 pub mod model;
+pub mod ner;
 pub mod plot;
 pub mod predict;
 pub mod report;

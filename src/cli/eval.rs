@@ -19,6 +19,10 @@ const CLASSES_FILE: &str = "class_scores.svg";
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
+    /// What the model does: stance (labelled JSONL) or ner (a tagger scored on a CoNLL file with
+    /// entity-level precision, recall and F1 as conlleval counts them).
+    #[arg(long, value_enum, default_value = "stance")]
+    task: super::Task,
     /// Model folder or Hugging Face model id.
     #[arg(long, short, default_value = DEFAULT_MODEL)]
     model: String,
@@ -59,6 +63,15 @@ pub struct EvalArgs {
 }
 
 pub fn run(args: EvalArgs) -> anyhow::Result<()> {
+    if args.task == super::Task::Ner {
+        return super::ner::eval(
+            &args.model,
+            &args.data,
+            args.json.as_deref(),
+            args.predictions.as_deref(),
+            args.batch_size,
+        );
+    }
     let mut model = super::load_model(&args.model, &args.evidence)?;
     if !args.logit_shifts.is_empty() {
         model

@@ -12,6 +12,7 @@ mod classify;
 mod data;
 mod eval;
 mod model;
+mod ner;
 mod predict;
 mod progress;
 mod report;
@@ -81,6 +82,16 @@ pub struct EvidenceOptions {
     /// its stance (0 to 0.5; default: the model's).
     #[arg(long, value_name = "P")]
     evidence_threshold: Option<f64>,
+}
+
+/// What a model is trained for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+enum Task {
+    /// Stance toward a topic (sequence-pair classification).
+    #[default]
+    Stance,
+    /// Named entities (token classification, BIO over CoNLL-2003 files).
+    Ner,
 }
 
 /// Parses `LABEL=X` (a shift of one label's logit).

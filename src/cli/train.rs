@@ -36,6 +36,10 @@ enum BalanceArg {
 
 #[derive(Debug, Args)]
 pub struct TrainArgs {
+    /// What to train: a stance classifier, or a named-entity tagger (`ner`: --train and --dev
+    /// are CoNLL files; --max-length defaults to 128).
+    #[arg(long, value_enum, default_value = "stance")]
+    task: super::Task,
     /// Base model: a folder or Hugging Face model id (an encoder, or a classifier to continue).
     #[arg(long, default_value = DEFAULT_BASE)]
     base: String,
@@ -225,6 +229,28 @@ impl TrainObserver for Reporter {
 }
 
 pub fn run(args: TrainArgs) -> anyhow::Result<()> {
+    if args.task == super::Task::Ner {
+        if args.resume {
+            bail!("--resume is not available for --task ner yet; train again with --force");
+        }
+        return super::ner::train(&super::ner::NerTrainRequest {
+            base: &args.base,
+            train_files: &args.train_files,
+            dev: args.dev.as_deref(),
+            output: &args.output,
+            force: args.force,
+            epochs: args.epochs,
+            batch_size: args.batch_size,
+            lr: args.lr,
+            weight_decay: args.weight_decay,
+            warmup: args.warmup,
+            max_grad_norm: args.max_grad_norm,
+            seed: args.seed,
+            max_length: args.max_length,
+            max_steps: args.max_steps,
+            quiet: args.quiet,
+        });
+    }
     let mut reporter = Reporter {
         bar: None,
         quiet: args.quiet,

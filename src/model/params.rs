@@ -1,7 +1,7 @@
 //! Where a model's parameters come from when it is built for training: the checkpoint, or a
 //! seeded initialiser for what the checkpoint lacks; as trainable variables or frozen tensors.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use candle_core::{DType, Device, Shape, Tensor, Var};
 use candle_nn::var_builder::SimpleBackend;
@@ -177,6 +177,35 @@ pub fn fresh_parameter(
         (0..count).map(|_| normal.sample(rng)).collect()
     };
     Tensor::from_vec(values, shape, &Device::Cpu)
+}
+
+/// Lets the model build borrow the backend while the caller keeps it, to read what was built.
+pub struct SharedBackend(pub Arc<TrainingBackend>);
+
+impl SimpleBackend for SharedBackend {
+    fn get(
+        &self,
+        shape: candle_core::Shape,
+        name: &str,
+        init: candle_nn::Init,
+        dtype: DType,
+        device: &Device,
+    ) -> candle_core::Result<Tensor> {
+        self.0.get(shape, name, init, dtype, device)
+    }
+
+    fn get_unchecked(
+        &self,
+        name: &str,
+        dtype: DType,
+        device: &Device,
+    ) -> candle_core::Result<Tensor> {
+        self.0.get_unchecked(name, dtype, device)
+    }
+
+    fn contains_tensor(&self, name: &str) -> bool {
+        self.0.contains_tensor(name)
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use candle_core::{DType, Device, Tensor, Var, D};
-use candle_nn::var_builder::SimpleBackend;
 use candle_nn::VarBuilder;
 use rand::SeedableRng;
 
@@ -17,7 +16,7 @@ use super::encoder::EncoderInput;
 use super::folder::{self, ModelFiles};
 use super::hub;
 use super::input::{EncodedPair, PairInput, PairTokenizer};
-use super::params::{TrainScope, TrainingBackend};
+use super::params::{SharedBackend, TrainScope, TrainingBackend};
 use crate::data::none_labels::NONE_LABEL;
 use crate::error::{Error, Result};
 use crate::evidence::{EvidenceGate, EVIDENCE_FOLDER};
@@ -50,35 +49,6 @@ enum Parameters {
         vars: Vec<(String, Var)>,
         frozen: Tensors,
     },
-}
-
-/// Lets the model build borrow the backend while the caller keeps it, to read what was built.
-struct SharedBackend(Arc<TrainingBackend>);
-
-impl SimpleBackend for SharedBackend {
-    fn get(
-        &self,
-        shape: candle_core::Shape,
-        name: &str,
-        init: candle_nn::Init,
-        dtype: DType,
-        device: &Device,
-    ) -> candle_core::Result<Tensor> {
-        self.0.get(shape, name, init, dtype, device)
-    }
-
-    fn get_unchecked(
-        &self,
-        name: &str,
-        dtype: DType,
-        device: &Device,
-    ) -> candle_core::Result<Tensor> {
-        self.0.get_unchecked(name, dtype, device)
-    }
-
-    fn contains_tensor(&self, name: &str) -> bool {
-        self.0.contains_tensor(name)
-    }
 }
 
 /// The result of classifying one pair.
@@ -125,6 +95,16 @@ impl StanceModel {
     pub fn from_dir(dir: &Path) -> Result<Self> {
         let files = ModelFiles::locate(dir)?;
         let config = files.read_config()?;
+        if crate::ner::model::is_token_classifier(&config) {
+            return Err(Error::InvalidConfig {
+                path: files.config.clone(),
+                field: "architectures".to_string(),
+                message: format!(
+                    "this is a named-entity tagger ({}), not a stance model: use it with --task ner",
+                    crate::ner::model::TOKEN_ARCHITECTURE
+                ),
+            });
+        }
         let labels = config.labels(&files.config)?;
         let tensors = files.read_weights()?;
         if !tensors.contains_key("classifier.weight") {

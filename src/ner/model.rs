@@ -1,0 +1,388 @@
+//! The named-entity tagger: the project's BERT encoder with a linear head over every token, saved
+//! with the tensor names and config of transformers' `BertForTokenClassification`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use candle_core::backprop::GradStore;
+use candle_core::{DType, Device, Tensor, Var, D};
+use candle_nn::{Linear, Module, VarBuilder};
+use rand::SeedableRng;
+use tokenizers::Tokenizer;
+
+use super::tags::CONLL_LABELS;
+use super::windows::{windows, word_pieces, Window};
+use crate::error::{Error, Result};
+use crate::model::checkpoint::Tensors;
+use crate::model::config::BertConfig;
+use crate::model::dropout::{Dropout, DropoutRng};
+use crate::model::encoder::{BertEncoder, EncoderInput, EncoderTape};
+use crate::model::folder::{self, ModelFiles};
+use crate::model::params::{SharedBackend, TrainScope, TrainingBackend};
+use crate::model::tape::Gradients;
+
+/// transformers' class for a token classifier.
+pub const TOKEN_ARCHITECTURE: &str = "BertForTokenClassification";
+
+/// Longest window in tokens when tagging, and how far each window moves on.
+pub const WINDOW_TOKENS: usize = 128;
+/// See [`WINDOW_TOKENS`]: windows overlap by about half.
+pub const WINDOW_STRIDE: usize = 64;
+
+/// Encoder + dropout + a linear head on every token's hidden state.
+#[derive(Debug, Clone)]
+pub struct TokenClassifier {
+    encoder: BertEncoder,
+    dropout: Dropout,
+    classifier: Linear,
+}
+
+impl TokenClassifier {
+    /// Loads the tagger from `vb` (the checkpoint's root) for `num_labels` tags.
+    pub fn load(vb: VarBuilder, cfg: &BertConfig, num_labels: usize) -> candle_core::Result<Self> {
+        Ok(TokenClassifier {
+            encoder: BertEncoder::load(vb.pp("bert"), cfg)?,
+            dropout: Dropout::new(cfg.head_dropout()),
+            classifier: candle_nn::linear(cfg.hidden_size, num_labels, vb.pp("classifier"))?,
+        })
+    }
+
+    /// Logits `(batch, seq, num_labels)`; dropout is active when `rng` is given.
+    pub fn forward(
+        &self,
+        input: &EncoderInput,
+        mut rng: Option<&mut DropoutRng>,
+    ) -> candle_core::Result<Tensor> {
+        let hidden = self.encoder.forward(input, rng.as_deref_mut())?;
+        self.head(&hidden, rng)
+    }
+
+    fn head(&self, hidden: &Tensor, rng: Option<&mut DropoutRng>) -> candle_core::Result<Tensor> {
+        let hidden = self.dropout.forward(hidden, rng)?;
+        self.classifier.forward(&hidden)
+    }
+
+    /// A training pass: the encoder on its hand-written backward when it has one, the head on
+    /// candle's autograd (as [`crate::model::SequenceClassifier::forward_for_training`]).
+    pub fn forward_for_training(
+        &self,
+        input: &EncoderInput,
+        rng: &mut DropoutRng,
+    ) -> candle_core::Result<TokenTrainingPass<'_>> {
+        if !self.encoder.supports_tape() || !self.encoder.is_trained() {
+            return Ok(TokenTrainingPass {
+                logits: self.forward(input, Some(rng))?,
+                encoder: None,
+                model: self,
+            });
+        }
+        let (hidden, tape) = self.encoder.forward_taped(input, Some(&mut *rng))?;
+        let hidden = Var::from_tensor(&hidden)?;
+        let logits = self.head(hidden.as_tensor(), Some(rng))?;
+        Ok(TokenTrainingPass {
+            logits,
+            encoder: Some((hidden, tape)),
+            model: self,
+        })
+    }
+}
+
+/// The logits of a training pass and what its backward pass needs.
+pub struct TokenTrainingPass<'m> {
+    logits: Tensor,
+    encoder: Option<(Var, EncoderTape)>,
+    model: &'m TokenClassifier,
+}
+
+impl TokenTrainingPass<'_> {
+    /// Logits `(batch, seq, num_labels)`, tracked by autograd.
+    pub fn logits(&self) -> &Tensor {
+        &self.logits
+    }
+
+    /// Gradients of `loss` for every trained parameter.
+    pub fn backward(self, loss: &Tensor) -> candle_core::Result<GradStore> {
+        let mut grads = loss.backward()?;
+        if let Some((hidden, tape)) = self.encoder {
+            let hidden_grad = match grads.remove(hidden.as_tensor()) {
+                Some(grad) => grad,
+                None => hidden.as_tensor().zeros_like()?,
+            };
+            self.model
+                .encoder
+                .backward(&tape, &hidden_grad, &mut Gradients::new(&mut grads))?;
+        }
+        Ok(grads)
+    }
+}
+
+enum Parameters {
+    Frozen(Tensors),
+    Trainable {
+        vars: Vec<(String, Var)>,
+        frozen: Tensors,
+    },
+}
+
+/// A loaded named-entity tagger: config, tags, tokenizer and network.
+pub struct NerModel {
+    config: BertConfig,
+    labels: Vec<String>,
+    tokenizer: Tokenizer,
+    network: TokenClassifier,
+    parameters: Parameters,
+    source_dir: PathBuf,
+}
+
+fn weights_error(path: &Path, error: impl std::fmt::Display) -> Error {
+    Error::InvalidWeights {
+        path: path.to_path_buf(),
+        message: error.to_string(),
+    }
+}
+
+/// Whether the folder's config says it is a token classifier.
+pub fn is_token_classifier(config: &BertConfig) -> bool {
+    config
+        .architectures
+        .as_ref()
+        .is_some_and(|a| a.iter().any(|name| name == TOKEN_ARCHITECTURE))
+}
+
+impl NerModel {
+    /// Loads a trained tagger (a `BertForTokenClassification` folder) for inference.
+    pub fn from_dir(dir: &Path) -> Result<Self> {
+        let files = ModelFiles::locate(dir)?;
+        let config = files.read_config()?;
+        if !is_token_classifier(&config) {
+            return Err(Error::InvalidConfig {
+                path: files.config.clone(),
+                field: "architectures".to_string(),
+                message: format!(
+                    "not a {TOKEN_ARCHITECTURE}: train a tagger with `stance train --task ner`"
+                ),
+            });
+        }
+        let labels = config.labels(&files.config)?;
+        let tensors = files.read_weights()?;
+        let tokenizer = plain_tokenizer(files.read_tokenizer()?);
+        let vb = VarBuilder::from_tensors(tensors.clone(), DType::F32, &Device::Cpu);
+        let network = TokenClassifier::load(vb, &config, labels.len())
+            .map_err(|e| weights_error(&files.weights, e))?;
+        Ok(NerModel {
+            config,
+            labels,
+            tokenizer,
+            network,
+            parameters: Parameters::Frozen(tensors),
+            source_dir: files.dir,
+        })
+    }
+
+    /// Builds a tagger for training from any BERT folder (a base encoder, or a tagger to go on
+    /// training): a head for `labels` (CoNLL-2003's when `None`) seeded from `seed` unless the
+    /// folder has one for the same tags.
+    pub fn for_training(dir: &Path, labels: Option<&[String]>, seed: u64) -> Result<Self> {
+        let files = ModelFiles::locate(dir)?;
+        let mut config = files.read_config()?;
+        let labels: Vec<String> = match labels {
+            Some(l) => l.to_vec(),
+            None => CONLL_LABELS.iter().map(|s| s.to_string()).collect(),
+        };
+        let mut tensors = files.read_weights()?;
+        let same_head = is_token_classifier(&config)
+            && config.labels(&files.config).is_ok_and(|old| old == labels);
+        if !same_head {
+            tensors.retain(|name, _| !name.starts_with("classifier."));
+        }
+        // A token classifier has no pooler (transformers builds it without one).
+        tensors.retain(|name, _| !name.starts_with("bert.pooler."));
+        make_token_classifier(&mut config, &labels);
+        let tokenizer = plain_tokenizer(files.read_tokenizer()?);
+        let backend = Arc::new(TrainingBackend::new(
+            tensors,
+            TrainScope::All,
+            config.num_hidden_layers,
+            config.initializer_range,
+            rand::rngs::StdRng::seed_from_u64(seed),
+        ));
+        let vb = VarBuilder::from_backend(
+            Box::new(SharedBackend(backend.clone())),
+            DType::F32,
+            Device::Cpu,
+        );
+        let built = TokenClassifier::load(vb, &config, labels.len());
+        let backend = Arc::try_unwrap(backend)
+            .map_err(|_| Error::InvalidInput("parameter store still shared".to_string()))?;
+        let collected = backend.into_collected();
+        let network = match (built, collected.mismatch) {
+            (Ok(network), None) => network,
+            (_, Some(mismatch)) => return Err(weights_error(&files.weights, mismatch)),
+            (Err(e), None) => return Err(weights_error(&files.weights, e)),
+        };
+        Ok(NerModel {
+            config,
+            labels,
+            tokenizer,
+            network,
+            parameters: Parameters::Trainable {
+                vars: collected.trainable,
+                frozen: collected.frozen,
+            },
+            source_dir: files.dir,
+        })
+    }
+
+    /// The longest input the position embeddings cover.
+    pub fn max_positions(&self) -> usize {
+        self.config.max_position_embeddings
+    }
+
+    /// The tags, in id order.
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// The network.
+    pub fn network(&self) -> &TokenClassifier {
+        &self.network
+    }
+
+    /// The tokenizer (without truncation or padding).
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+
+    /// The id of `[CLS]`, `[SEP]` and padding.
+    pub fn special_ids(&self) -> (u32, u32, u32) {
+        let id = |t: &str, default: u32| self.tokenizer.token_to_id(t).unwrap_or(default);
+        (id("[CLS]", 101), id("[SEP]", 102), self.config.pad_token_id)
+    }
+
+    /// The trainable variables (empty for an inference model).
+    pub fn trainable(&self) -> &[(String, Var)] {
+        match &self.parameters {
+            Parameters::Trainable { vars, .. } => vars,
+            Parameters::Frozen(_) => &[],
+        }
+    }
+
+    /// The parameters under their checkpoint names.
+    pub fn tensors(&self) -> Tensors {
+        match &self.parameters {
+            Parameters::Frozen(tensors) => tensors.clone(),
+            Parameters::Trainable { vars, frozen } => {
+                let mut tensors = frozen.clone();
+                for (name, var) in vars {
+                    tensors.insert(name.clone(), var.as_tensor().detach());
+                }
+                tensors
+            }
+        }
+    }
+
+    /// Saves the tagger as a Hugging Face `BertForTokenClassification` folder.
+    pub fn save(&self, dir: &Path) -> Result<()> {
+        folder::write_folder(
+            dir,
+            &self.config,
+            &self.tokenizer,
+            &self.tensors(),
+            Some(&self.source_dir),
+        )
+    }
+
+    /// Pads windows into one encoder batch.
+    pub fn batch(&self, rows: &[&Window]) -> Result<EncoderInput> {
+        let (_, _, pad) = self.special_ids();
+        let longest = rows.iter().map(|w| w.input_ids.len()).max().unwrap_or(0);
+        let mut ids = Vec::with_capacity(rows.len() * longest);
+        let mut mask = Vec::with_capacity(rows.len() * longest);
+        for w in rows {
+            ids.extend_from_slice(&w.input_ids);
+            ids.extend(std::iter::repeat_n(pad, longest - w.input_ids.len()));
+            mask.extend(std::iter::repeat_n(1u32, w.input_ids.len()));
+            mask.extend(std::iter::repeat_n(0u32, longest - w.input_ids.len()));
+        }
+        let shape = (rows.len(), longest);
+        Ok(EncoderInput {
+            input_ids: Tensor::from_vec(ids, shape, &Device::Cpu)?,
+            token_type_ids: Tensor::zeros(shape, DType::U32, &Device::Cpu)?,
+            attention_mask: Tensor::from_vec(mask, shape, &Device::Cpu)?,
+        })
+    }
+
+    /// Tags each text (its words), `batch_size` windows at a time. A long text is read in
+    /// overlapping windows of [`WINDOW_TOKENS`], and each word's tag comes from the window where
+    /// it has the most context on both sides.
+    pub fn tag(&self, texts: &[Vec<String>], batch_size: usize) -> Result<Vec<Vec<String>>> {
+        let (cls, sep, _) = self.special_ids();
+        let max_length = WINDOW_TOKENS.min(self.config.max_position_embeddings);
+        let mut all_windows = Vec::new();
+        let mut plans = Vec::with_capacity(texts.len());
+        for words in texts {
+            let pieces = word_pieces(&self.tokenizer, words)?;
+            let (cut, best) = windows(&pieces, max_length, WINDOW_STRIDE, cls, sep);
+            plans.push((all_windows.len(), best));
+            all_windows.extend(cut);
+        }
+        let mut order: Vec<usize> = (0..all_windows.len()).collect();
+        order.sort_by_key(|&i| all_windows[i].input_ids.len());
+        // For each window, the tag id argmax at each position.
+        let mut argmax: Vec<Vec<u32>> = vec![Vec::new(); all_windows.len()];
+        for chunk in order.chunks(batch_size.max(1)) {
+            let rows: Vec<&Window> = chunk.iter().map(|&i| &all_windows[i]).collect();
+            let input = self.batch(&rows)?;
+            let best = self.network.forward(&input, None)?.argmax(D::Minus1)?;
+            let best = best.to_vec2::<u32>()?;
+            for (&i, row) in chunk.iter().zip(best) {
+                argmax[i] = row;
+            }
+        }
+        let mut tagged = Vec::with_capacity(texts.len());
+        for (words, (first_window, best)) in texts.iter().zip(plans) {
+            let mut tags = Vec::with_capacity(words.len());
+            for (word, &w) in best.iter().enumerate() {
+                let window = &all_windows[first_window + w];
+                let position = window
+                    .first_piece_of
+                    .iter()
+                    .position(|p| *p == Some(word))
+                    .unwrap_or(0);
+                let id = argmax[first_window + w].get(position).copied().unwrap_or(0);
+                tags.push(self.labels.get(id as usize).cloned().unwrap_or_default());
+            }
+            tagged.push(tags);
+        }
+        Ok(tagged)
+    }
+}
+
+/// Sets the label map and architecture of a token classifier's config.
+pub fn make_token_classifier(config: &mut BertConfig, labels: &[String]) {
+    config.architectures = Some(vec![TOKEN_ARCHITECTURE.to_string()]);
+    config.model_type = Some("bert".to_string());
+    config.id2label = Some(
+        labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i.to_string(), l.clone()))
+            .collect(),
+    );
+    config.label2id = Some(
+        labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.clone(), i))
+            .collect(),
+    );
+    config.stance = None;
+}
+
+/// The tokenizer without the truncation and padding a tokenizer.json may carry: windows do
+/// their own cutting.
+fn plain_tokenizer(mut tokenizer: Tokenizer) -> Tokenizer {
+    tokenizer.with_padding(None);
+    let _ = tokenizer.with_truncation(None);
+    tokenizer
+}

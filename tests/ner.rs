@@ -1,0 +1,186 @@
+//! The named-entity tagger (`--task ner`): CoNLL in, a `BertForTokenClassification` folder out,
+//! entity-level scores; built on the tiny random encoder so that no download is needed.
+
+mod common;
+
+use std::path::Path;
+
+use common::{assert_clean_failure, run_stance, write_tiny_folder};
+use stance::ner::train::evaluate_ner;
+use stance::ner::{read_conll, NerModel};
+
+/// Sentences over the tiny vocabulary, in CoNLL's four columns.
+const TRAIN: &str = "\
+erdogan NNP B-NP B-PER
+said VBD B-VP O
+turkey NNP B-NP B-LOC
+would MD B-VP O
+not RB I-VP O
+recognise VB I-VP O
+the DT B-NP O
+vote NN I-NP O
+. . O O
+
+rouhani NNP B-NP B-PER
+backed VBD B-VP O
+the DT B-NP O
+deal NN I-NP O
+in IN B-PP O
+tehran NNP B-NP B-LOC
+. . O O
+
+the DT B-NP O
+kurdish JJ I-NP B-MISC
+referendum NN I-NP O
+was VBD B-VP O
+opposed VBN I-VP O
+by IN B-PP O
+iraq NNP B-NP B-LOC
+and CC O O
+iran NNP B-NP B-LOC
+. . O O
+
+president NNP B-NP O
+erdogan NNP I-NP B-PER
+and CC O O
+rouhani NNP B-NP B-PER
+said VBD B-VP O
+the DT B-NP O
+court NN I-NP B-ORG
+ruling NN I-NP O
+was VBD B-VP O
+against IN B-PP O
+ankara NNP B-NP B-LOC
+. . O O
+";
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_trained_tagger_is_a_token_classification_folder_that_learns_its_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().join("base");
+    write_tiny_folder(&base, 11, true);
+    let train = write(tmp.path(), "train.txt", TRAIN);
+    let out = tmp.path().join("tagger");
+    let run = run_stance(&[
+        "train",
+        "--task",
+        "ner",
+        "-q",
+        "--base",
+        base.to_str().unwrap(),
+        "--train",
+        train.to_str().unwrap(),
+        "--dev",
+        train.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--epochs",
+        "200",
+        "--batch-size",
+        "2",
+        "--lr",
+        "3e-3",
+        "--warmup",
+        "0",
+        "--seed",
+        "3",
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+
+    // Hugging Face layout: the architecture, the CoNLL tags in HF's order, no pooler.
+    let config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("config.json")).unwrap()).unwrap();
+    assert_eq!(config["architectures"][0], "BertForTokenClassification");
+    assert_eq!(config["id2label"]["0"], "O");
+    assert_eq!(config["id2label"]["1"], "B-PER");
+    assert!(config.get("stance").is_none());
+    let weights =
+        candle_core::safetensors::load(out.join("model.safetensors"), &candle_core::Device::Cpu)
+            .unwrap();
+    assert_eq!(weights["classifier.weight"].dims(), [9, 32]);
+    assert!(
+        weights.keys().all(|k| !k.contains("pooler")),
+        "{:?}",
+        weights.keys()
+    );
+
+    // It fits its training sentences (a tagger that ignored its head or its targets would not).
+    let tagger = NerModel::from_dir(&out).unwrap();
+    let sentences = read_conll(&train).unwrap();
+    let (report, tags) = evaluate_ner(&tagger, &sentences, 8).unwrap();
+    assert_eq!(report.overall.gold, 11);
+    assert!(report.overall.f1 > 0.95, "{report:?} {tags:?}");
+
+    // `stance eval --task ner` prints the conlleval-style table and writes JSON and tags.
+    let json = tmp.path().join("scores.json");
+    let predictions = tmp.path().join("tags.jsonl");
+    let run = run_stance(&[
+        "eval",
+        "--task",
+        "ner",
+        "-m",
+        out.to_str().unwrap(),
+        train.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+        "--predictions",
+        predictions.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let table = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        table.contains("PER") && table.lines().any(|l| l.starts_with("all")),
+        "{table}"
+    );
+    let scores: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+    assert_eq!(scores["overall"]["gold"], 11);
+    let lines = std::fs::read_to_string(predictions).unwrap();
+    assert_eq!(lines.lines().count(), 4);
+    assert!(lines.contains("\"predicted\""));
+
+    // A tagger is not a stance model, and says so.
+    let run = run_stance(&["eval", "-m", out.to_str().unwrap(), train.to_str().unwrap()]);
+    let err = assert_clean_failure(&run);
+    assert!(err.contains("named-entity tagger"), "{err}");
+}
+
+#[test]
+fn a_bad_conll_line_is_named_with_its_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().join("base");
+    write_tiny_folder(&base, 12, true);
+    let train = write(
+        tmp.path(),
+        "bad.txt",
+        "erdogan NNP B-NP B-PER\nsaid VBD B-VP Q-PER\n",
+    );
+    let run = run_stance(&[
+        "train",
+        "--task",
+        "ner",
+        "-q",
+        "--base",
+        base.to_str().unwrap(),
+        "--train",
+        train.to_str().unwrap(),
+        "-o",
+        tmp.path().join("t").to_str().unwrap(),
+    ]);
+    let err = assert_clean_failure(&run);
+    assert!(err.contains("bad.txt:2: field NER: `Q-PER`"), "{err}");
+}
