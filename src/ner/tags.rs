@@ -40,8 +40,9 @@ fn split(tag: &str) -> Option<(char, &str)> {
 /// ```
 /// use stance::ner::tags::{spans, Span};
 /// let tags = ["B-PER", "I-PER", "O", "I-LOC", "B-LOC", "I-ORG"];
+/// let found = spans(&tags);
 /// let kinds: Vec<(usize, usize, &str)> =
-///     spans(&tags).iter().map(|s| (s.start, s.end, s.kind.as_str())).collect();
+///     found.iter().map(|s| (s.start, s.end, s.kind.as_str())).collect();
 /// assert_eq!(kinds, [(0, 2, "PER"), (3, 4, "LOC"), (4, 5, "LOC"), (5, 6, "ORG")]);
 /// ```
 pub fn spans<S: AsRef<str>>(tags: &[S]) -> Vec<Span> {
