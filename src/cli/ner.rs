@@ -3,13 +3,12 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use indicatif::ProgressBar;
 use stance::model::hub;
 use stance::ner::metrics::render_ner_table;
 use stance::ner::train::{evaluate_ner, train_ner, NerEpoch, NerObserver, NerTrainSettings};
 use stance::ner::{read_conll, NerModel};
 
-use super::progress;
+use super::progress::Narrator;
 
 /// What `stance train --task ner` reads from the command line.
 pub struct NerTrainRequest<'a> {
@@ -30,29 +29,9 @@ pub struct NerTrainRequest<'a> {
     pub quiet: bool,
 }
 
-struct Reporter {
-    bar: Option<ProgressBar>,
-    quiet: bool,
-    show_bar: bool,
-}
-
-impl Reporter {
-    fn say(&self, line: &str) {
-        if self.quiet {
-            return;
-        }
-        match &self.bar {
-            Some(bar) if self.show_bar => bar.println(line),
-            _ => eprintln!("{line}"),
-        }
-    }
-}
-
-impl NerObserver for Reporter {
+impl NerObserver for Narrator {
     fn started(&mut self, total: usize, summary: &str) {
-        let bar = progress::bar(total as u64, "steps", self.show_bar);
-        bar.set_prefix("train ner");
-        self.bar = Some(bar);
+        self.start(total as u64, "steps", "train ner");
         self.say(summary);
     }
 
@@ -94,16 +73,10 @@ pub fn train(request: &NerTrainRequest) -> anyhow::Result<()> {
         settings.max_length = max_length;
     }
     settings.max_steps = request.max_steps;
-    let mut reporter = Reporter {
-        bar: None,
-        quiet: request.quiet,
-        show_bar: progress::visible(request.quiet),
-    };
+    let mut reporter = Narrator::new(request.quiet);
     let summary = train_ner(&settings, request.output, request.force, &mut reporter)
         .context("training the tagger")?;
-    if let Some(bar) = &reporter.bar {
-        bar.finish_and_clear();
-    }
+    reporter.finish();
     if !request.quiet {
         let dev = summary.saved_dev.as_ref().map_or_else(String::new, |d| {
             format!(" (dev entity F1 {:.4})", d.overall.f1)

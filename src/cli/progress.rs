@@ -26,3 +26,48 @@ pub fn bar(total: u64, unit: &str, visible: bool) -> ProgressBar {
     bar.enable_steady_tick(Duration::from_millis(250));
     bar
 }
+
+/// What a long command says as it goes: a bar once the work is sized, lines printed above it (or
+/// plainly when there is no bar), nothing with `--quiet`.
+pub struct Narrator {
+    /// The bar, once started.
+    pub bar: Option<ProgressBar>,
+    quiet: bool,
+    show_bar: bool,
+}
+
+impl Narrator {
+    /// A narrator for a command run with or without `--quiet`.
+    pub fn new(quiet: bool) -> Self {
+        Narrator {
+            bar: None,
+            quiet,
+            show_bar: visible(quiet),
+        }
+    }
+
+    /// Starts the bar over `total` items of `unit`, labelled `prefix`.
+    pub fn start(&mut self, total: u64, unit: &str, prefix: &'static str) -> &ProgressBar {
+        let bar = bar(total, unit, self.show_bar);
+        bar.set_prefix(prefix);
+        self.bar.insert(bar)
+    }
+
+    /// Prints `line` (unless quiet), above the bar if there is one.
+    pub fn say(&self, line: &str) {
+        if self.quiet {
+            return;
+        }
+        match &self.bar {
+            Some(bar) if self.show_bar => bar.println(line),
+            _ => eprintln!("{line}"),
+        }
+    }
+
+    /// Clears the bar.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

@@ -4,14 +4,13 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
-use indicatif::ProgressBar;
 use stance::model::hub;
 use stance::train::{
     resume, train, ClassBalance, EpochRecord, SelectMetric, StepRecord, TrainObserver,
     TrainSettings, CURVES_FILE, LOG_FILE, SUMMARY_FILE,
 };
 
-use super::progress;
+use super::progress::Narrator;
 
 /// Where scripts/fetch-model.sh puts all-MiniLM-L6-v2.
 const DEFAULT_BASE: &str = "models/all-MiniLM-L6-v2";
@@ -147,31 +146,11 @@ pub struct TrainArgs {
     quiet: bool,
 }
 
-struct Reporter {
-    bar: Option<ProgressBar>,
-    quiet: bool,
-    show_bar: bool,
-}
-
-impl Reporter {
-    fn say(&self, line: &str) {
-        if self.quiet {
-            return;
-        }
-        match &self.bar {
-            Some(bar) if self.show_bar => bar.println(line),
-            _ => eprintln!("{line}"),
-        }
-    }
-}
-
-impl TrainObserver for Reporter {
+impl TrainObserver for Narrator {
     fn started(&mut self, start_step: usize, total_steps: usize, summary: &str) {
-        let bar = progress::bar(total_steps as u64, "steps", self.show_bar);
+        let bar = self.start(total_steps as u64, "steps", "train");
         bar.set_position(start_step as u64);
         bar.reset_eta();
-        bar.set_prefix("train");
-        self.bar = Some(bar);
         if start_step > 0 {
             self.say(&format!("resuming at step {start_step} of {total_steps}"));
         }
@@ -251,11 +230,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
             quiet: args.quiet,
         });
     }
-    let mut reporter = Reporter {
-        bar: None,
-        quiet: args.quiet,
-        show_bar: progress::visible(args.quiet),
-    };
+    let mut reporter = Narrator::new(args.quiet);
     let summary = if args.resume {
         resume(&args.output, args.skip_invalid, &mut reporter)
             .with_context(|| format!("resuming the run in {}", args.output.display()))?
@@ -308,9 +283,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         )
         .context("training")?
     };
-    if let Some(bar) = &reporter.bar {
-        bar.finish_and_clear();
-    }
+    reporter.finish();
     if !args.quiet {
         let dev = summary.saved_dev.as_ref().map_or_else(String::new, |d| {
             format!(" (dev macro-F1 {:.4})", d.macro_f1)

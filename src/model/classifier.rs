@@ -93,18 +93,27 @@ impl TrainingForward<'_> {
     /// The gradients of `loss` (computed from [`TrainingForward::logits`]) for every trained
     /// parameter, read with `grads.get(var)` as from `loss.backward()`.
     pub fn backward(self, loss: &Tensor) -> Result<GradStore> {
-        let mut grads = loss.backward()?;
-        if let Some((hidden, tape)) = self.encoder {
-            let hidden_grad = match grads.remove(hidden.as_tensor()) {
-                Some(grad) => grad,
-                None => hidden.as_tensor().zeros_like()?,
-            };
-            self.model
-                .encoder
-                .backward(&tape, &hidden_grad, &mut Gradients::new(&mut grads))?;
-        }
-        Ok(grads)
+        backward_through_encoder(loss, &self.model.encoder, self.encoder)
     }
+}
+
+/// `loss.backward()` for a head on candle's autograd over an encoder that ran taped: the head's
+/// gradient at the encoder's output (the leaf `hidden`) goes on through the encoder's
+/// hand-written backward. Without a tape, autograd alone.
+pub fn backward_through_encoder(
+    loss: &Tensor,
+    encoder: &BertEncoder,
+    taped: Option<(Var, EncoderTape)>,
+) -> Result<GradStore> {
+    let mut grads = loss.backward()?;
+    if let Some((hidden, tape)) = taped {
+        let hidden_grad = match grads.remove(hidden.as_tensor()) {
+            Some(grad) => grad,
+            None => hidden.as_tensor().zeros_like()?,
+        };
+        encoder.backward(&tape, &hidden_grad, &mut Gradients::new(&mut grads))?;
+    }
+    Ok(grads)
 }
 
 impl SequenceClassifier {

@@ -397,7 +397,14 @@ impl BertConfig {
 
     /// Sets the label map, architecture and `stance` section of a classifier config.
     pub fn make_classifier(&mut self, labels: &[String], settings: StanceSettings) {
-        self.architectures = Some(vec![ARCHITECTURE.to_string()]);
+        self.set_head(ARCHITECTURE, labels);
+        self.stance = Some(settings);
+    }
+
+    /// Sets the transformers class (`architectures`), `model_type` and the label maps of a
+    /// config with a head over `labels`.
+    pub fn set_head(&mut self, architecture: &str, labels: &[String]) {
+        self.architectures = Some(vec![architecture.to_string()]);
         self.model_type = Some("bert".to_string());
         self.id2label = Some(
             labels
@@ -413,7 +420,6 @@ impl BertConfig {
                 .map(|(i, l)| (l.clone(), i))
                 .collect(),
         );
-        self.stance = Some(settings);
     }
 
     /// A small configuration for tests and examples.

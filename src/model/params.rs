@@ -179,8 +179,32 @@ pub fn fresh_parameter(
     Tensor::from_vec(values, shape, &Device::Cpu)
 }
 
+/// Builds a network with `build` over `backend` and returns it with the parameters it asked
+/// for, or the first problem: a shape that differs from the checkpoint's, or the build's own
+/// error.
+pub fn build_for_training<T>(
+    backend: TrainingBackend,
+    build: impl FnOnce(candle_nn::VarBuilder) -> candle_core::Result<T>,
+) -> std::result::Result<(T, Collected), String> {
+    let backend = Arc::new(backend);
+    let vb = candle_nn::VarBuilder::from_backend(
+        Box::new(SharedBackend(backend.clone())),
+        DType::F32,
+        Device::Cpu,
+    );
+    let built = build(vb);
+    let backend =
+        Arc::try_unwrap(backend).map_err(|_| "parameter store still shared".to_string())?;
+    let mut collected = backend.into_collected();
+    match (built, collected.mismatch.take()) {
+        (Ok(network), None) => Ok((network, collected)),
+        (_, Some(mismatch)) => Err(mismatch),
+        (Err(e), None) => Err(e.to_string()),
+    }
+}
+
 /// Lets the model build borrow the backend while the caller keeps it, to read what was built.
-pub struct SharedBackend(pub Arc<TrainingBackend>);
+struct SharedBackend(Arc<TrainingBackend>);
 
 impl SimpleBackend for SharedBackend {
     fn get(

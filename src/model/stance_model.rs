@@ -2,7 +2,6 @@
 //! model folder, for inference or for training.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use candle_core::{DType, Device, Tensor, Var, D};
 use candle_nn::VarBuilder;
@@ -16,7 +15,7 @@ use super::encoder::EncoderInput;
 use super::folder::{self, ModelFiles};
 use super::hub;
 use super::input::{EncodedPair, PairInput, PairTokenizer};
-use super::params::{SharedBackend, TrainScope, TrainingBackend};
+use super::params::{build_for_training, TrainScope, TrainingBackend};
 use crate::data::none_labels::NONE_LABEL;
 use crate::error::{Error, Result};
 use crate::evidence::{EvidenceGate, EVIDENCE_FOLDER};
@@ -173,27 +172,17 @@ impl StanceModel {
         config.validate(&files.config)?;
         let inputs = Self::pair_tokenizer(&files, &config)?;
 
-        let backend = Arc::new(TrainingBackend::new(
+        let backend = TrainingBackend::new(
             tensors,
             scope,
             config.num_hidden_layers,
             config.initializer_range,
             rand::rngs::StdRng::seed_from_u64(seed),
-        ));
-        let vb = VarBuilder::from_backend(
-            Box::new(SharedBackend(backend.clone())),
-            DType::F32,
-            Device::Cpu,
         );
-        let built = SequenceClassifier::load(vb, &config, labels.len());
-        let backend = Arc::try_unwrap(backend)
-            .map_err(|_| Error::InvalidInput("parameter store still shared".to_string()))?;
-        let collected = backend.into_collected();
-        let classifier = match (built, collected.mismatch) {
-            (Ok(classifier), None) => classifier,
-            (_, Some(mismatch)) => return Err(weights_error(&files.weights, mismatch)),
-            (Err(e), None) => return Err(weights_error(&files.weights, e)),
-        };
+        let (classifier, collected) = build_for_training(backend, |vb| {
+            SequenceClassifier::load(vb, &config, labels.len())
+        })
+        .map_err(|e| weights_error(&files.weights, e))?;
         Ok((
             StanceModel {
                 config,

@@ -2,7 +2,6 @@
 //! with the tensor names and config of transformers' `BertForTokenClassification`.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use candle_core::backprop::GradStore;
 use candle_core::{DType, Device, Tensor, Var, D};
@@ -14,12 +13,12 @@ use super::tags::CONLL_LABELS;
 use super::windows::{windows, word_pieces, Window};
 use crate::error::{Error, Result};
 use crate::model::checkpoint::Tensors;
+use crate::model::classifier::backward_through_encoder;
 use crate::model::config::BertConfig;
 use crate::model::dropout::{Dropout, DropoutRng};
 use crate::model::encoder::{BertEncoder, EncoderInput, EncoderTape};
 use crate::model::folder::{self, ModelFiles};
-use crate::model::params::{SharedBackend, TrainScope, TrainingBackend};
-use crate::model::tape::Gradients;
+use crate::model::params::{build_for_training, TrainScope, TrainingBackend};
 
 /// transformers' class for a token classifier.
 pub const TOKEN_ARCHITECTURE: &str = "BertForTokenClassification";
@@ -102,17 +101,7 @@ impl TokenTrainingPass<'_> {
 
     /// Gradients of `loss` for every trained parameter.
     pub fn backward(self, loss: &Tensor) -> candle_core::Result<GradStore> {
-        let mut grads = loss.backward()?;
-        if let Some((hidden, tape)) = self.encoder {
-            let hidden_grad = match grads.remove(hidden.as_tensor()) {
-                Some(grad) => grad,
-                None => hidden.as_tensor().zeros_like()?,
-            };
-            self.model
-                .encoder
-                .backward(&tape, &hidden_grad, &mut Gradients::new(&mut grads))?;
-        }
-        Ok(grads)
+        backward_through_encoder(loss, &self.model.encoder, self.encoder)
     }
 }
 
@@ -199,27 +188,17 @@ impl NerModel {
         tensors.retain(|name, _| !name.starts_with("bert.pooler."));
         make_token_classifier(&mut config, &labels);
         let tokenizer = plain_tokenizer(files.read_tokenizer()?);
-        let backend = Arc::new(TrainingBackend::new(
+        let backend = TrainingBackend::new(
             tensors,
             TrainScope::All,
             config.num_hidden_layers,
             config.initializer_range,
             rand::rngs::StdRng::seed_from_u64(seed),
-        ));
-        let vb = VarBuilder::from_backend(
-            Box::new(SharedBackend(backend.clone())),
-            DType::F32,
-            Device::Cpu,
         );
-        let built = TokenClassifier::load(vb, &config, labels.len());
-        let backend = Arc::try_unwrap(backend)
-            .map_err(|_| Error::InvalidInput("parameter store still shared".to_string()))?;
-        let collected = backend.into_collected();
-        let network = match (built, collected.mismatch) {
-            (Ok(network), None) => network,
-            (_, Some(mismatch)) => return Err(weights_error(&files.weights, mismatch)),
-            (Err(e), None) => return Err(weights_error(&files.weights, e)),
-        };
+        let (network, collected) = build_for_training(backend, |vb| {
+            TokenClassifier::load(vb, &config, labels.len())
+        })
+        .map_err(|e| weights_error(&files.weights, e))?;
         Ok(NerModel {
             config,
             labels,
@@ -360,22 +339,7 @@ impl NerModel {
 
 /// Sets the label map and architecture of a token classifier's config.
 pub fn make_token_classifier(config: &mut BertConfig, labels: &[String]) {
-    config.architectures = Some(vec![TOKEN_ARCHITECTURE.to_string()]);
-    config.model_type = Some("bert".to_string());
-    config.id2label = Some(
-        labels
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (i.to_string(), l.clone()))
-            .collect(),
-    );
-    config.label2id = Some(
-        labels
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.clone(), i))
-            .collect(),
-    );
+    config.set_head(TOKEN_ARCHITECTURE, labels);
     config.stance = None;
 }
 
