@@ -117,9 +117,15 @@ fn a_trained_tagger_is_a_token_classification_folder_that_learns_its_data() {
     // It fits its training sentences (a tagger that ignored its head or its targets would not).
     let tagger = NerModel::from_dir(&out).unwrap();
     let sentences = read_conll(&train).unwrap();
-    let (report, tags) = evaluate_ner(&tagger, &sentences, 8).unwrap();
+    let (report, tags) = evaluate_ner(&tagger, &sentences, 8, 1).unwrap();
     assert_eq!(report.overall.gold, 11);
     assert!(report.overall.f1 > 0.95, "{report:?} {tags:?}");
+    // Read three sentences at a time, the tags still come back sentence by sentence.
+    let (joined, joined_tags) = evaluate_ner(&tagger, &sentences, 8, 3).unwrap();
+    assert_eq!(joined.sentences, 4);
+    let lengths: Vec<usize> = joined_tags.iter().map(Vec::len).collect();
+    let words: Vec<usize> = sentences.iter().map(|s| s.words.len()).collect();
+    assert_eq!(lengths, words);
 
     // `stance eval --task ner` prints the conlleval-style table and writes JSON and tags.
     let json = tmp.path().join("scores.json");

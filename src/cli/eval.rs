@@ -23,6 +23,8 @@ pub struct EvalArgs {
     /// entity-level precision, recall and F1 as conlleval counts them).
     #[arg(long, value_enum, default_value = "stance")]
     task: super::Task,
+    #[command(flatten)]
+    ner_context: super::NerContext,
     /// Model folder or Hugging Face model id.
     #[arg(long, short, default_value = DEFAULT_MODEL)]
     model: String,
@@ -70,6 +72,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
             args.json.as_deref(),
             args.predictions.as_deref(),
             args.batch_size,
+            args.ner_context.context_sentences,
         );
     }
     let mut model = super::load_model(&args.model, &args.evidence)?;

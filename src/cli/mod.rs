@@ -94,6 +94,15 @@ enum Task {
     Ner,
 }
 
+/// Consecutive CoNLL sentences read as one text by a named-entity tagger.
+#[derive(Debug, Clone, Copy, clap::Args)]
+struct NerContext {
+    /// With --task ner: read this many consecutive sentences of the CoNLL file as one text, so
+    /// that each is tagged with its neighbours as context (1: each sentence alone).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    context_sentences: usize,
+}
+
 /// Parses `LABEL=X` (a shift of one label's logit).
 fn parse_logit_shift(text: &str) -> Result<(String, f64), String> {
     let (label, amount) = text

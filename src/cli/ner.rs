@@ -26,6 +26,7 @@ pub struct NerTrainRequest<'a> {
     pub seed: u64,
     pub max_length: Option<usize>,
     pub max_steps: Option<usize>,
+    pub context_sentences: usize,
     pub quiet: bool,
 }
 
@@ -73,6 +74,7 @@ pub fn train(request: &NerTrainRequest) -> anyhow::Result<()> {
         settings.max_length = max_length;
     }
     settings.max_steps = request.max_steps;
+    settings.context_sentences = request.context_sentences;
     let mut reporter = Narrator::new(request.quiet);
     let summary = train_ner(&settings, request.output, request.force, &mut reporter)
         .context("training the tagger")?;
@@ -99,6 +101,7 @@ pub fn eval(
     json: Option<&Path>,
     predictions: Option<&Path>,
     batch_size: usize,
+    context_sentences: usize,
 ) -> anyhow::Result<()> {
     let dir = hub::resolve(model).with_context(|| format!("loading model {model}"))?;
     let tagger = NerModel::from_dir(&dir).with_context(|| format!("loading tagger {model}"))?;
@@ -106,7 +109,7 @@ pub fn eval(
     if sentences.is_empty() {
         bail!("{}: no sentences", data.display());
     }
-    let (report, tags) = evaluate_ner(&tagger, &sentences, batch_size)
+    let (report, tags) = evaluate_ner(&tagger, &sentences, batch_size, context_sentences)
         .with_context(|| format!("tagging {}", data.display()))?;
     print!("{}", render_ner_table(&report));
     if let Some(path) = predictions {

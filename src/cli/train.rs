@@ -39,6 +39,8 @@ pub struct TrainArgs {
     /// are CoNLL files; --max-length defaults to 128).
     #[arg(long, value_enum, default_value = "stance")]
     task: super::Task,
+    #[command(flatten)]
+    ner_context: super::NerContext,
     /// Base model: a folder or Hugging Face model id (an encoder, or a classifier to continue).
     #[arg(long, default_value = DEFAULT_BASE)]
     base: String,
@@ -227,6 +229,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
             seed: args.seed,
             max_length: args.max_length,
             max_steps: args.max_steps,
+            context_sentences: args.ner_context.context_sentences,
             quiet: args.quiet,
         });
     }

@@ -15,6 +15,28 @@ pub struct Sentence {
     pub tags: Vec<String>,
 }
 
+/// Consecutive sentences joined `per_text` at a time (the last text may hold fewer), so that
+/// each is read with its neighbours as context: CoNLL files keep a document's sentences in
+/// order. `per_text` of 0 or 1 leaves every sentence alone.
+///
+/// ```
+/// use stance::ner::conll::{join_sentences, Sentence};
+/// let s = |w: &str, t: &str| Sentence { words: vec![w.to_string()], tags: vec![t.to_string()] };
+/// let joined = join_sentences(&[s("EU", "B-ORG"), s("rejects", "O"), s("Bonn", "B-LOC")], 2);
+/// assert_eq!(joined.len(), 2);
+/// assert_eq!(joined[0].words, ["EU", "rejects"]);
+/// assert_eq!(joined[1].tags, ["B-LOC"]);
+/// ```
+pub fn join_sentences(sentences: &[Sentence], per_text: usize) -> Vec<Sentence> {
+    sentences
+        .chunks(per_text.max(1))
+        .map(|group| Sentence {
+            words: group.iter().flat_map(|s| s.words.iter().cloned()).collect(),
+            tags: group.iter().flat_map(|s| s.tags.iter().cloned()).collect(),
+        })
+        .collect()
+}
+
 /// Reads a CoNLL file. A line with one column, or a tag outside the BIO scheme, is an error
 /// naming the file and line.
 pub fn read_conll(path: &Path) -> Result<Vec<Sentence>> {

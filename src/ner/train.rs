@@ -7,7 +7,7 @@ use std::time::Instant;
 use candle_core::{Tensor, D};
 use serde::{Deserialize, Serialize};
 
-use super::conll::{read_conll, Sentence};
+use super::conll::{join_sentences, read_conll, Sentence};
 use super::metrics::{EntityCounter, NerReport};
 use super::model::NerModel;
 use super::windows::{windows, word_pieces, Window};
@@ -47,6 +47,14 @@ pub struct NerTrainSettings {
     pub max_length: usize,
     /// Stop after this many optimizer steps in total (for quick trials).
     pub max_steps: Option<usize>,
+    /// Consecutive sentences read as one text (see [`join_sentences`]), in training and in the
+    /// dev scores; 1 reads each sentence alone.
+    #[serde(default = "one")]
+    pub context_sentences: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 impl NerTrainSettings {
@@ -65,6 +73,7 @@ impl NerTrainSettings {
             seed: 42,
             max_length: 128,
             max_steps: None,
+            context_sentences: 1,
         }
     }
 }
@@ -154,14 +163,31 @@ fn examples(model: &NerModel, sentences: &[Sentence], max_length: usize) -> Resu
     Ok(out)
 }
 
-/// Tags `sentences` with `model` and scores the tags; returns the scores and the tags.
+/// Tags `sentences` with `model`, `context_sentences` consecutive ones read as one text, and
+/// scores the tags sentence by sentence; returns the scores and each sentence's tags.
 pub fn evaluate_ner(
     model: &NerModel,
     sentences: &[Sentence],
     batch_size: usize,
+    context_sentences: usize,
 ) -> Result<(NerReport, Vec<Vec<String>>)> {
-    let texts: Vec<Vec<String>> = sentences.iter().map(|s| s.words.clone()).collect();
-    let predicted = model.tag(&texts, batch_size)?;
+    let per_text = context_sentences.max(1);
+    let texts: Vec<Vec<String>> = join_sentences(sentences, per_text)
+        .into_iter()
+        .map(|s| s.words)
+        .collect();
+    let mut predicted = Vec::with_capacity(sentences.len());
+    for (group, tags) in sentences
+        .chunks(per_text)
+        .zip(model.tag(&texts, batch_size)?)
+    {
+        let mut rest = tags.as_slice();
+        for sentence in group {
+            let (own, after) = rest.split_at(sentence.words.len().min(rest.len()));
+            predicted.push(own.to_vec());
+            rest = after;
+        }
+    }
     let mut counter = EntityCounter::default();
     for (sentence, tags) in sentences.iter().zip(&predicted) {
         counter.add(&sentence.tags, tags);
@@ -233,7 +259,11 @@ pub fn train_ner(
     };
     let model = NerModel::for_training(&settings.base_model, None, settings.seed)?;
     let max_length = settings.max_length.min(model.max_positions());
-    let train = examples(&model, &train_sentences, max_length)?;
+    let train = examples(
+        &model,
+        &join_sentences(&train_sentences, settings.context_sentences),
+        max_length,
+    )?;
     let lengths: Vec<usize> = train.iter().map(|e| e.window.input_ids.len()).collect();
     let steps_per_epoch = train.len().div_ceil(settings.batch_size);
     let mut total = steps_per_epoch * settings.epochs;
@@ -298,7 +328,9 @@ pub fn train_ner(
             observer.step(step, value);
         }
         let dev = match &dev_sentences {
-            Some(sentences) => Some(evaluate_ner(&model, sentences, 64)?.0),
+            Some(sentences) => {
+                Some(evaluate_ner(&model, sentences, 64, settings.context_sentences)?.0)
+            }
             None => None,
         };
         let record = NerEpoch {
