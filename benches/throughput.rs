@@ -190,7 +190,7 @@ fn main() -> anyhow::Result<()> {
         let mut optimizer = AdamW::new(AdamWConfig::default(), vars.len());
         let mut rng = DropoutRng::new(0);
         let targets: Vec<u32> = (0..BATCH as u32).map(|i| i % 3).collect();
-        let weights = vec![1.0f32; trainable.labels().len()];
+        let weights = vec![1.0f32; targets.len()];
         let (mut forward, mut backward, mut update) = (Vec::new(), Vec::new(), Vec::new());
         for rep in 0..=args.reps {
             let start = Instant::now();

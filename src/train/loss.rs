@@ -33,6 +33,13 @@ pub fn weighted_cross_entropy(
     example_weights: &[f32],
     denominator: f32,
 ) -> Result<Tensor> {
+    if example_weights.len() != targets.len() {
+        return Err(crate::error::Error::InvalidInput(format!(
+            "{} loss weights for {} examples: one weight per example",
+            example_weights.len(),
+            targets.len()
+        )));
+    }
     let device = logits.device();
     let log_probs = candle_nn::ops::log_softmax(logits, D::Minus1)?;
     let index = Tensor::new(targets, device)?.unsqueeze(1)?;
@@ -56,5 +63,9 @@ mod tests {
         let expected = (2.0 * 4f32.ln() + (4.0f32 / 3.0).ln()) / 3.0;
         let got = loss.to_scalar::<f32>().unwrap();
         assert!((got - expected).abs() < 1e-6, "{got} vs {expected}");
+        // Per-label weights passed by mistake are refused, not broadcast.
+        let three = Tensor::new(&[[0f32, 1.0, 2.0]; 2], &Device::Cpu).unwrap();
+        let err = weighted_cross_entropy(&three, &[0, 1], &[1.0, 1.0, 1.0], 2.0).unwrap_err();
+        assert!(err.to_string().contains("one weight per example"), "{err}");
     }
 }
