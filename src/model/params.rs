@@ -179,6 +179,45 @@ pub fn fresh_parameter(
     Tensor::from_vec(values, shape, &Device::Cpu)
 }
 
+/// Where a model's parameters live: plain tensors for inference; variables (and frozen
+/// tensors) for training.
+pub enum Parameters {
+    /// Every parameter as a plain tensor.
+    Frozen(Tensors),
+    /// The trained parameters as variables, the others as tensors.
+    Trainable {
+        /// Trained, in the order the model asked for them.
+        vars: Vec<(String, Var)>,
+        /// Not trained.
+        frozen: Tensors,
+    },
+}
+
+impl Parameters {
+    /// The trainable variables and their names (empty for an inference model).
+    pub fn trainable(&self) -> &[(String, Var)] {
+        match self {
+            Parameters::Trainable { vars, .. } => vars,
+            Parameters::Frozen(_) => &[],
+        }
+    }
+
+    /// Every parameter under its checkpoint name.
+    pub fn tensors(&self) -> Tensors {
+        match self {
+            Parameters::Frozen(tensors) => tensors.clone(),
+            Parameters::Trainable { vars, frozen } => {
+                let mut tensors = frozen.clone();
+                for (name, var) in vars {
+                    // A detached copy: saving must not hold on to the training graph.
+                    tensors.insert(name.clone(), var.as_tensor().detach());
+                }
+                tensors
+            }
+        }
+    }
+}
+
 /// Builds a network with `build` over `backend` and returns it with the parameters it asked
 /// for, or the first problem: a shape that differs from the checkpoint's, or the build's own
 /// error.

@@ -15,7 +15,7 @@ use super::encoder::EncoderInput;
 use super::folder::{self, ModelFiles};
 use super::hub;
 use super::input::{EncodedPair, PairInput, PairTokenizer};
-use super::params::{build_for_training, TrainScope, TrainingBackend};
+use super::params::{build_for_training, Parameters, TrainScope, TrainingBackend};
 use crate::data::none_labels::NONE_LABEL;
 use crate::error::{Error, Result};
 use crate::evidence::{EvidenceGate, EVIDENCE_FOLDER};
@@ -38,16 +38,6 @@ pub struct ClassifierSpec {
     pub mark_actor: Option<bool>,
     /// Whether contexts are speaker-aware (see [`StanceSettings::speaker_aware`]).
     pub speaker_aware: Option<bool>,
-}
-
-/// Where the parameters live: plain tensors for inference; variables (and frozen tensors) for
-/// training.
-enum Parameters {
-    Frozen(Tensors),
-    Trainable {
-        vars: Vec<(String, Var)>,
-        frozen: Tensors,
-    },
 }
 
 /// The result of classifying one pair.
@@ -390,10 +380,7 @@ impl StanceModel {
     /// The trainable variables and their names (empty unless loaded with
     /// [`StanceModel::for_training`]).
     pub fn trainable(&self) -> &[(String, Var)] {
-        match &self.parameters {
-            Parameters::Trainable { vars, .. } => vars,
-            Parameters::Frozen(_) => &[],
-        }
+        self.parameters.trainable()
     }
 
     /// Number of scalar parameters.
@@ -403,17 +390,7 @@ impl StanceModel {
 
     /// The parameters under their checkpoint names.
     pub fn tensors(&self) -> Result<Tensors> {
-        match &self.parameters {
-            Parameters::Frozen(tensors) => Ok(tensors.clone()),
-            Parameters::Trainable { vars, frozen } => {
-                let mut tensors = frozen.clone();
-                for (name, var) in vars {
-                    // A detached copy: saving must not hold on to the training graph.
-                    tensors.insert(name.clone(), var.as_tensor().detach());
-                }
-                Ok(tensors)
-            }
-        }
+        Ok(self.parameters.tensors())
     }
 
     /// Saves the model as a Hugging Face-compatible folder.

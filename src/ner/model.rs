@@ -18,7 +18,7 @@ use crate::model::config::BertConfig;
 use crate::model::dropout::{Dropout, DropoutRng};
 use crate::model::encoder::{BertEncoder, EncoderInput, EncoderTape};
 use crate::model::folder::{self, ModelFiles};
-use crate::model::params::{build_for_training, TrainScope, TrainingBackend};
+use crate::model::params::{build_for_training, Parameters, TrainScope, TrainingBackend};
 
 /// transformers' class for a token classifier.
 pub const TOKEN_ARCHITECTURE: &str = "BertForTokenClassification";
@@ -103,14 +103,6 @@ impl TokenTrainingPass<'_> {
     pub fn backward(self, loss: &Tensor) -> candle_core::Result<GradStore> {
         backward_through_encoder(loss, &self.model.encoder, self.encoder)
     }
-}
-
-enum Parameters {
-    Frozen(Tensors),
-    Trainable {
-        vars: Vec<(String, Var)>,
-        frozen: Tensors,
-    },
 }
 
 /// A loaded named-entity tagger: config, tags, tokenizer and network.
@@ -240,24 +232,12 @@ impl NerModel {
 
     /// The trainable variables (empty for an inference model).
     pub fn trainable(&self) -> &[(String, Var)] {
-        match &self.parameters {
-            Parameters::Trainable { vars, .. } => vars,
-            Parameters::Frozen(_) => &[],
-        }
+        self.parameters.trainable()
     }
 
     /// The parameters under their checkpoint names.
     pub fn tensors(&self) -> Tensors {
-        match &self.parameters {
-            Parameters::Frozen(tensors) => tensors.clone(),
-            Parameters::Trainable { vars, frozen } => {
-                let mut tensors = frozen.clone();
-                for (name, var) in vars {
-                    tensors.insert(name.clone(), var.as_tensor().detach());
-                }
-                tensors
-            }
-        }
+        self.parameters.tensors()
     }
 
     /// Saves the tagger as a Hugging Face `BertForTokenClassification` folder.
