@@ -290,7 +290,8 @@ pub fn train_ner(
             total
         ),
     );
-    let partial = out.with_extension("partial");
+    // `out.with_extension` would turn `ner.v2` into `ner.partial`: the sibling keeps the name.
+    let partial = crate::train::rotation::sibling(out, ".partial");
     let mut epochs = Vec::new();
     let mut best: Option<(f64, usize, Option<NerReport>)> = None;
     let mut step = 0;
