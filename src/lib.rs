@@ -6,6 +6,7 @@
 //!
 //! The library holds all logic; the `stance` binary only parses arguments and calls it.
 
+pub mod actors;
 pub mod data;
 pub mod error;
 pub mod eval;

@@ -127,6 +127,65 @@ fn a_trained_tagger_is_a_token_classification_folder_that_learns_its_data() {
     let words: Vec<usize> = sentences.iter().map(|s| s.words.len()).collect();
     assert_eq!(lengths, words);
 
+    // In running text, its entities come back with byte ranges into the text.
+    let article =
+        "erdogan said turkey would not recognise the vote.\nrouhani backed the deal in tehran.";
+    let found = tagger.entities(&[article], 8).unwrap().remove(0);
+    let kinds: Vec<(&str, &str)> = found
+        .iter()
+        .map(|m| (&article[m.start..m.end], m.kind.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("erdogan", "PER"),
+            ("turkey", "LOC"),
+            ("rouhani", "PER"),
+            ("tehran", "LOC")
+        ],
+        "{found:?}"
+    );
+    assert!(found.iter().all(|m| article[m.start..m.end] == m.text));
+
+    // Discovery by the tagger finds the labelled actors that the rules (which need capitals)
+    // miss in this lower-case text; places become actors through the gazetteer.
+    let articles = write(
+        tmp.path(),
+        "articles.jsonl",
+        &format!(
+            "{}\n",
+            serde_json::json!({"id": "a", "topic": "the vote", "text": article, "actors": [
+                {"name": "erdogan", "stance": "AGAINST"},
+                {"name": "rouhani", "stance": "FAVOR"},
+                {"name": "Iran", "aliases": ["tehran"], "stance": "NONE"},
+            ]})
+        ),
+    );
+    let discovery = |how: &str| {
+        let run = run_stance(&[
+            "eval",
+            "--task",
+            "discovery",
+            "--tagger",
+            out.to_str().unwrap(),
+            "--discovery",
+            how,
+            articles.to_str().unwrap(),
+        ]);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        String::from_utf8_lossy(&run.stdout).to_string()
+    };
+    let by_tagger = discovery("tagger");
+    assert!(by_tagger.contains("3 matched, recall 1.000"), "{by_tagger}");
+    let by_rules = discovery("rules");
+    assert!(!by_rules.contains("recall 1.000"), "{by_rules}");
+    let by_both = discovery("both");
+    assert!(by_both.contains("recall 1.000"), "{by_both}");
+
     // `stance eval --task ner` prints the conlleval-style table and writes JSON and tags.
     let json = tmp.path().join("scores.json");
     let predictions = tmp.path().join("tags.jsonl");

@@ -25,6 +25,12 @@ pub struct EvalArgs {
     task: super::Task,
     #[command(flatten)]
     ner_context: super::NerContext,
+    #[command(flatten)]
+    discovery: super::discovery::DiscoveryOptions,
+    /// With --task discovery: also score the first N actors of each article, as `stance predict
+    /// --max-actors N` reports them.
+    #[arg(long, value_name = "N", default_value_t = 12)]
+    max_actors: usize,
     /// Model folder or Hugging Face model id.
     #[arg(long, short, default_value = DEFAULT_MODEL)]
     model: String,
@@ -65,6 +71,14 @@ pub struct EvalArgs {
 }
 
 pub fn run(args: EvalArgs) -> anyhow::Result<()> {
+    if args.task == super::Task::Discovery {
+        return super::discovery::eval(
+            &args.data,
+            &args.discovery,
+            args.max_actors,
+            args.json.as_deref(),
+        );
+    }
     if args.task == super::Task::Ner {
         return super::ner::eval(
             &args.model,

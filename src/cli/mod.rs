@@ -10,6 +10,7 @@ use stance::model::dense::{set_precision, Precision};
 mod calibrate;
 mod classify;
 mod data;
+mod discovery;
 mod eval;
 mod model;
 mod ner;
@@ -92,6 +93,9 @@ enum Task {
     Stance,
     /// Named entities (token classification, BIO over CoNLL-2003 files).
     Ner,
+    /// Actor discovery (eval only): the labelled actors of article-level records found without
+    /// being given, by the rules and/or a tagger (--tagger, --discovery).
+    Discovery,
 }
 
 /// Consecutive CoNLL sentences read as one text by a named-entity tagger.

@@ -210,6 +210,9 @@ impl TrainObserver for Narrator {
 }
 
 pub fn run(args: TrainArgs) -> anyhow::Result<()> {
+    if args.task == super::Task::Discovery {
+        bail!("--task discovery is measured, not trained: train its tagger with --task ner, then score it with `stance eval --task discovery --tagger DIR`");
+    }
     if args.task == super::Task::Ner {
         if args.resume {
             bail!("--resume is not available for --task ner yet; train again with --force");

@@ -7,14 +7,18 @@
 //! - [`windows`]: words to WordPiece windows, long texts cut with overlap;
 //! - [`model`]: the tagger;
 //! - [`train`]: its training loop;
-//! - [`metrics`]: entity-level precision, recall and F1 as conlleval counts them.
+//! - [`metrics`]: entity-level precision, recall and F1 as conlleval counts them;
+//! - [`words`]: running text to words as CoNLL spells them, with byte offsets;
+//! - [`entities`]: a tagger's entity mentions in running text.
 
 pub mod conll;
+pub mod entities;
 pub mod metrics;
 pub mod model;
 pub mod tags;
 pub mod train;
 pub mod windows;
+pub mod words;
 
 pub use conll::{read_conll, Sentence};
 pub use metrics::{EntityCounter, NerReport};

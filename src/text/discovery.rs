@@ -60,7 +60,7 @@ use std::sync::OnceLock;
 // ---------------------------------------------------------------------------------------------
 
 /// What kind of actor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ActorKind {
     /// A named individual.
     Person,
@@ -127,6 +127,28 @@ pub fn known_aliases(name: &str, text: &str) -> Vec<String> {
     }
     found.sort();
     found.into_iter().map(|(_, s)| s).collect()
+}
+
+/// The actor a surface form stands for in the gazetteer, with its kind: a country's names,
+/// abbreviations, capitals and demonyms give the country, an organisation's names and acronyms
+/// give the organisation. Exact case first, then any case; a leading "the" is ignored.
+///
+/// ```
+/// use stance::text::discovery::{gazetteer_actor, ActorKind};
+/// assert_eq!(gazetteer_actor("Tehran"), Some(("Iran", ActorKind::Country)));
+/// assert_eq!(gazetteer_actor("Iranian"), Some(("Iran", ActorKind::Country)));
+/// assert_eq!(gazetteer_actor("the EU"), Some(("European Union", ActorKind::Organisation)));
+/// assert_eq!(gazetteer_actor("Springfield"), None);
+/// ```
+pub fn gazetteer_actor(form: &str) -> Option<(&'static str, ActorKind)> {
+    let lex = lexicon();
+    let key = norm_key(strip_leading_the(form.trim()));
+    let (target, _) = lex.lookup_any_case(&key)?;
+    let kind = match target {
+        Target::Place(_) => ActorKind::Country,
+        Target::Org(_) => ActorKind::Organisation,
+    };
+    Some((lex.canonical(target), kind))
 }
 
 /// Whether a discovered actor is the actor `name` (with `aliases`): the test of

@@ -1,0 +1,68 @@
+//! The rules' actors and the tagger's actors as one list.
+
+use crate::text::discovery::DiscoveredActor;
+
+/// Both lists as one: a tagged actor that shares a form (its name or an alias, in any case) with
+/// one of the rules' actors adds its forms to it as aliases; the others are added as they are. The rules' merges are kept (they know that a
+/// president speaks for a country); the tagger adds the names the rules missed. Most mentioned
+/// first (ties: first mention first).
+///
+/// ```
+/// use stance::actors::combine::combine;
+/// use stance::text::discovery::{ActorKind, DiscoveredActor};
+/// let actor = |name: &str, aliases: &[&str], mentions, first_offset| DiscoveredActor {
+///     name: name.into(),
+///     kind: ActorKind::Person,
+///     aliases: aliases.iter().map(|a| a.to_string()).collect(),
+///     mentions,
+///     first_offset,
+/// };
+/// let rules = [actor("Turkey", &["Erdogan"], 4, 0)];
+/// let tagged = [actor("Recep Tayyip Erdogan", &["Erdogan"], 3, 10), actor("Selena Torres", &[], 1, 50)];
+/// let both = combine(&rules, &tagged);
+/// assert_eq!(both[0].name, "Turkey");
+/// assert_eq!(both[0].aliases, ["Erdogan", "Recep Tayyip Erdogan"]);
+/// assert_eq!(both[1].name, "Selena Torres");
+/// // Containing a name is not sharing it: the House is not the United States.
+/// let rules = [actor("United States House of Representatives", &[], 2, 0)];
+/// let tagged = [actor("United States", &["U.S."], 2, 5)];
+/// assert_eq!(combine(&rules, &tagged).len(), 2);
+/// ```
+pub fn combine(rules: &[DiscoveredActor], tagged: &[DiscoveredActor]) -> Vec<DiscoveredActor> {
+    let mut all: Vec<DiscoveredActor> = rules.to_vec();
+    let known = rules.len();
+    for actor in tagged {
+        let existing = (0..known).find(|&i| shares_a_form(&all[i], actor));
+        match existing {
+            Some(i) => {
+                let target = &mut all[i];
+                for form in std::iter::once(&actor.name).chain(&actor.aliases) {
+                    if *form != target.name && !target.aliases.contains(form) {
+                        target.aliases.push(form.clone());
+                    }
+                }
+                target.mentions = target.mentions.max(actor.mentions);
+                target.first_offset = target.first_offset.min(actor.first_offset);
+            }
+            None => all.push(actor.clone()),
+        }
+    }
+    all.sort_by(|a, b| {
+        b.mentions
+            .cmp(&a.mentions)
+            .then(a.first_offset.cmp(&b.first_offset))
+    });
+    all
+}
+
+/// Whether two actors have a name or alias in common, ignoring case.
+fn shares_a_form(a: &DiscoveredActor, b: &DiscoveredActor) -> bool {
+    let forms = |x: &DiscoveredActor| -> Vec<String> {
+        std::iter::once(&x.name)
+            .chain(&x.aliases)
+            .map(|f| f.to_lowercase())
+            .collect()
+    };
+    let theirs = forms(b);
+    forms(a).iter().any(|f| theirs.contains(f))
+}

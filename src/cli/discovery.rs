@@ -1,0 +1,97 @@
+//! `stance eval --task discovery`: how many labelled actors discovery finds, by the rules, a
+//! named-entity tagger, or both.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use stance::actors::measure::{render_discovery, score_discovery};
+use stance::actors::{ActorFinder, Discovery};
+use stance::data::articles::read_articles;
+use stance::model::hub;
+use stance::ner::NerModel;
+
+/// How a command finds actors that are not given (shared by eval and predict).
+#[derive(Debug, Clone, clap::Args)]
+pub struct DiscoveryOptions {
+    /// A named-entity tagger folder (`stance train --task ner`) whose people and organisations
+    /// become actors (default: the model's own `tagger/` folder, if any).
+    #[arg(long, value_name = "DIR")]
+    pub tagger: Option<PathBuf>,
+    /// Who finds the actors: the rules, the tagger, or both (default: both with a tagger, else
+    /// the rules).
+    #[arg(long, value_enum)]
+    pub discovery: Option<DiscoveryArg>,
+}
+
+/// The command-line spelling of [`Discovery`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiscoveryArg {
+    /// The rules alone.
+    Rules,
+    /// The tagger alone.
+    Tagger,
+    /// The rules' actors plus the tagger's that the rules missed.
+    Both,
+}
+
+impl From<DiscoveryArg> for Discovery {
+    fn from(arg: DiscoveryArg) -> Self {
+        match arg {
+            DiscoveryArg::Rules => Discovery::Rules,
+            DiscoveryArg::Tagger => Discovery::Tagger,
+            DiscoveryArg::Both => Discovery::Both,
+        }
+    }
+}
+
+impl DiscoveryOptions {
+    /// The finder these options ask for; `model_tagger` is the tagger a stance model carries.
+    pub fn finder(&self, model_tagger: Option<&Path>) -> anyhow::Result<ActorFinder> {
+        let folder = self.tagger.as_deref().or(model_tagger);
+        let discovery = match (self.discovery, folder) {
+            (Some(choice), _) => choice.into(),
+            (None, Some(_)) => Discovery::Both,
+            (None, None) => Discovery::Rules,
+        };
+        if discovery == Discovery::Rules {
+            return Ok(ActorFinder::rules());
+        }
+        let Some(folder) = folder else {
+            bail!(
+                "--discovery {} needs a tagger: give --tagger DIR (a folder from `stance train --task ner`)",
+                discovery.name()
+            );
+        };
+        let dir = hub::resolve(&folder.to_string_lossy())
+            .with_context(|| format!("loading tagger {}", folder.display()))?;
+        let tagger = NerModel::from_dir(&dir)
+            .with_context(|| format!("loading tagger {}", dir.display()))?;
+        Ok(ActorFinder::new(discovery, Some(tagger))?)
+    }
+}
+
+/// Scores discovery on an article-level file; prints the table and writes it as JSON if asked.
+pub fn eval(
+    data: &Path,
+    options: &DiscoveryOptions,
+    max_actors: usize,
+    json: Option<&Path>,
+) -> anyhow::Result<()> {
+    let finder = options.finder(None)?;
+    let articles: Vec<_> = read_articles(data)?.into_iter().map(|(_, a)| a).collect();
+    if articles.is_empty() {
+        bail!("{}: no articles", data.display());
+    }
+    let score = score_discovery(&finder, &articles, max_actors)
+        .with_context(|| format!("finding the actors of {}", data.display()))?;
+    println!("discovery: {}", finder.discovery().name());
+    print!("{}", render_discovery(&score));
+    if let Some(path) = json {
+        let mut value = serde_json::to_value(&score)?;
+        value["discovery"] = finder.discovery().name().into();
+        let text = serde_json::to_string_pretty(&value)?;
+        stance::model::folder::write_atomically(path, text.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
