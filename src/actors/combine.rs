@@ -1,9 +1,10 @@
 //! The rules' actors and the tagger's actors as one list.
 
-use crate::text::discovery::DiscoveredActor;
+use crate::text::discovery::{ActorKind, DiscoveredActor};
 
 /// Both lists as one: a tagged actor that shares a form (its name or an alias, in any case) with
-/// one of the rules' actors adds its forms to it as aliases; the others are added as they are. The rules' merges are kept (they know that a
+/// one of the rules' actors, or a tagged person whose name ends one of its forms ("Selena
+/// Torres", "Assemblywoman Selena Torres"), adds its forms to it as aliases; the others are added as they are. The rules' merges are kept (they know that a
 /// president speaks for a country); the tagger adds the names the rules missed. Most mentioned
 /// first (ties: first mention first).
 ///
@@ -27,12 +28,18 @@ use crate::text::discovery::DiscoveredActor;
 /// let rules = [actor("United States House of Representatives", &[], 2, 0)];
 /// let tagged = [actor("United States", &["U.S."], 2, 5)];
 /// assert_eq!(combine(&rules, &tagged).len(), 2);
+/// // A title the rules kept does not make two people.
+/// let rules = [actor("Assemblywoman Selena Torres", &[], 1, 0)];
+/// let tagged = [actor("Selena Torres", &[], 1, 14)];
+/// assert_eq!(combine(&rules, &tagged).len(), 1);
 /// ```
 pub fn combine(rules: &[DiscoveredActor], tagged: &[DiscoveredActor]) -> Vec<DiscoveredActor> {
     let mut all: Vec<DiscoveredActor> = rules.to_vec();
     let known = rules.len();
     for actor in tagged {
-        let existing = (0..known).find(|&i| shares_a_form(&all[i], actor));
+        let existing = (0..known)
+            .find(|&i| shares_a_form(&all[i], actor))
+            .or_else(|| (0..known).find(|&i| titled_form_of(&all[i], actor)));
         match existing {
             Some(i) => {
                 let target = &mut all[i];
@@ -65,4 +72,22 @@ fn shares_a_form(a: &DiscoveredActor, b: &DiscoveredActor) -> bool {
     };
     let theirs = forms(b);
     forms(a).iter().any(|f| theirs.contains(f))
+}
+
+/// Whether `tagged` is a person whose name ends one of `rule`'s forms, as "Selena Torres" ends
+/// "Assemblywoman Selena Torres" (the rules keep a title the tagger leaves out).
+fn titled_form_of(rule: &DiscoveredActor, tagged: &DiscoveredActor) -> bool {
+    if tagged.kind != ActorKind::Person {
+        return false;
+    }
+    let words = |s: &str| -> Vec<String> { s.split_whitespace().map(str::to_lowercase).collect() };
+    std::iter::once(&tagged.name)
+        .chain(&tagged.aliases)
+        .map(|f| words(f))
+        .any(|short| {
+            std::iter::once(&rule.name)
+                .chain(&rule.aliases)
+                .map(|f| words(f))
+                .any(|long| long.len() > short.len() && long.ends_with(&short))
+        })
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::data::schema::Article;
 use crate::error::Result;
-use crate::text::discovery::match_counts;
+use crate::text::discovery::{match_counts, DiscoveredActor};
 
 use super::ActorFinder;
 
@@ -73,12 +73,14 @@ fn ratio(a: usize, b: usize) -> f64 {
 }
 
 /// Finds the actors of every article with `finder` and scores them against the labelled ones
-/// (matching as [`match_counts`] does: a maximum one-to-one matching on shared names).
+/// (matching as [`match_counts`] does: a maximum one-to-one matching on shared names). Returns
+/// the score and each article's actors.
 pub fn score_discovery(
     finder: &ActorFinder,
     articles: &[Article],
     max_actors: usize,
-) -> Result<DiscoveryScore> {
+) -> Result<(DiscoveryScore, Vec<Vec<DiscoveredActor>>)> {
+    let mut all_found = Vec::with_capacity(articles.len());
     let mut score = DiscoveryScore {
         articles: articles.len(),
         labelled: 0,
@@ -109,8 +111,9 @@ pub fn score_discovery(
             score.matched_reported += matched_top;
             score.reported += reported;
         }
+        all_found.extend(found);
     }
-    Ok(score)
+    Ok((score, all_found))
 }
 
 /// The score as a small table.

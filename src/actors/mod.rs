@@ -7,10 +7,12 @@
 //!   people and organisations (and the places and names the gazetteer knows) become actors
 //!   through the small merging layer of [`tagged`].
 //!
-//! [`combine`] joins them; [`measure`] scores any of them against labelled articles.
+//! [`combine`] joins them; [`measure`] scores any of them against labelled articles, and
+//! [`stances`] the stance labels they lead to.
 
 pub mod combine;
 pub mod measure;
+pub mod stances;
 pub mod tagged;
 
 use serde::{Deserialize, Serialize};

@@ -9,7 +9,10 @@
 //!    or other name (MISC) is one only through the gazetteer (cities, regions, events,
 //!    nationalities without a country are left out).
 //! 3. **Surnames.** A person mention whose words end a longer person's name ("Pelosi", "Nancy
-//!    Pelosi") is that person when exactly one longer name fits.
+//!    Pelosi") is that person when exactly one longer name fits; so is a one-word mention of
+//!    another type ("Trump" in "the Trump administration" tagged ORG).
+//! 5. **No lower-case single words.** A one-word mention written in lower case ("group", "and")
+//!    is a tagging slip, not a name; lower-case phrases ("election commission") stay.
 //! 4. **Acronyms.** An organisation mention in capitals that is defined in parentheses right
 //!    after a longer name, or spells the initials of one ("ECJ", "European Court of Justice"), is
 //!    that organisation.
@@ -67,7 +70,7 @@ pub fn actors_from_mentions(text: &str, mentions: &[EntityMention]) -> Vec<Disco
     let mut keyed: Vec<(String, String, ActorKind, &EntityMention)> = Vec::new();
     for mention in mentions {
         let surface = clean_surface(&mention.text);
-        if surface.is_empty() {
+        if surface.is_empty() || is_lower_case_word(&surface) {
             continue;
         }
         let (name, kind) = match gazetteer_actor(&surface) {
@@ -161,13 +164,16 @@ fn longer_form(
 ) -> Option<String> {
     let fits: Vec<&String> = names
         .iter()
-        .filter(|(other, other_kind)| *other_kind == kind && other.len() > name.len())
-        .filter(|(other, _)| match kind {
-            ActorKind::Person => ends_with_words(other, name),
-            ActorKind::Organisation => {
+        .filter(|(other, other_kind)| {
+            let surname = *other_kind == ActorKind::Person && !name.contains(' ');
+            (*other_kind == kind || surname) && other.len() > name.len()
+        })
+        .filter(|(other, other_kind)| match (kind, other_kind) {
+            (_, ActorKind::Person) => ends_with_words(other, name),
+            (ActorKind::Organisation, ActorKind::Organisation) => {
                 is_acronym(name) && (initials(other) == name || defined_after(text, other, name))
             }
-            ActorKind::Country => false,
+            _ => false,
         })
         .map(|(other, _)| other)
         .collect();
@@ -175,6 +181,11 @@ fn longer_form(
         [one] => Some((*one).clone()),
         _ => None,
     }
+}
+
+/// "group", "and": one word without a capital letter.
+fn is_lower_case_word(surface: &str) -> bool {
+    !surface.contains(' ') && !surface.chars().any(char::is_uppercase)
 }
 
 /// "Nancy Pelosi" ends with the words "Pelosi".

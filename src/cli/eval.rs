@@ -31,6 +31,10 @@ pub struct EvalArgs {
     /// --max-actors N` reports them.
     #[arg(long, value_name = "N", default_value_t = 12)]
     max_actors: usize,
+    /// With --task discovery: also label the labelled actors with --model, given and then
+    /// discovered (a labelled actor not found counts as NONE), and compare the macro-F1.
+    #[arg(long)]
+    stances: bool,
     /// Model folder or Hugging Face model id.
     #[arg(long, short, default_value = DEFAULT_MODEL)]
     model: String,
@@ -72,11 +76,17 @@ pub struct EvalArgs {
 
 pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     if args.task == super::Task::Discovery {
+        let model = match args.stances {
+            true => Some(super::load_model(&args.model, &args.evidence)?),
+            false => None,
+        };
         return super::discovery::eval(
             &args.data,
             &args.discovery,
             args.max_actors,
             args.json.as_deref(),
+            args.predictions.as_deref(),
+            model.as_ref(),
         );
     }
     if args.task == super::Task::Ner {

@@ -1,4 +1,5 @@
-//! `stance model info`, `stance model init`, `stance model add-evidence` and `stance model shift`.
+//! `stance model info`, `stance model init`, `stance model add-evidence`, `stance model
+//! add-tagger` and `stance model shift`.
 
 use std::path::PathBuf;
 
@@ -6,6 +7,7 @@ use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use stance::model::folder::ModelFiles;
 use stance::model::{hub, ClassifierSpec, Pooling, StanceModel, TrainScope};
+use stance::ner::NerModel;
 
 #[derive(Debug, Subcommand)]
 pub enum ModelCommand {
@@ -20,6 +22,10 @@ pub enum ModelCommand {
     /// --sentences`) part of a stance model: NONE when no sentence of an actor's context scores
     /// at least THRESHOLD. The scorer is copied into MODEL/evidence/.
     AddEvidence(AddEvidenceArgs),
+    /// Make a named-entity tagger (`stance train --task ner`) part of a stance model: `stance
+    /// predict` then finds the actors of articles that name none with the rules and the tagger
+    /// (`--discovery` chooses). The tagger is copied into MODEL/tagger/.
+    AddTagger(AddTaggerArgs),
     /// Add amounts to labels' logits (after the temperature), in the head's bias: a correction
     /// of the classifier's prior between labels for news unlike its training mix. Choose the
     /// amount on dev data with `stance eval --logit-shift LABEL=X`; MODEL is rewritten.
@@ -33,6 +39,15 @@ pub struct ShiftArgs {
     /// LABEL=AMOUNT, e.g. FAVOR=0.5 (repeat for several labels; adds to any earlier shift).
     #[arg(long = "shift", value_name = "LABEL=X", required = true, value_parser = super::parse_logit_shift)]
     shifts: Vec<(String, f64)>,
+}
+
+#[derive(Debug, Args)]
+pub struct AddTaggerArgs {
+    /// The stance model folder.
+    model: PathBuf,
+    /// The tagger folder.
+    #[arg(long)]
+    tagger: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -87,6 +102,7 @@ pub fn run(command: ModelCommand) -> anyhow::Result<()> {
         ModelCommand::Info { model } => info(&model),
         ModelCommand::Init(args) => init(args),
         ModelCommand::AddEvidence(args) => add_evidence(&args),
+        ModelCommand::AddTagger(args) => add_tagger(&args),
         ModelCommand::Shift(args) => shift(&args),
     }
 }
@@ -110,6 +126,23 @@ fn shift(args: &ShiftArgs) -> anyhow::Result<()> {
         } else {
             text.join(", ")
         }
+    );
+    Ok(())
+}
+
+fn add_tagger(args: &AddTaggerArgs) -> anyhow::Result<()> {
+    StanceModel::from_dir(&args.model)
+        .with_context(|| format!("loading model {}", args.model.display()))?;
+    let tagger = NerModel::from_dir(&args.tagger)
+        .with_context(|| format!("loading tagger {}", args.tagger.display()))?;
+    let target = args.model.join(super::discovery::TAGGER_FOLDER);
+    tagger
+        .save(&target)
+        .with_context(|| format!("writing {}", target.display()))?;
+    eprintln!(
+        "{}: actors found by the rules and the tagger in {}",
+        args.model.display(),
+        target.display()
     );
     Ok(())
 }

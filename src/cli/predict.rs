@@ -83,6 +83,8 @@ pub struct PredictArgs {
     max_actors: usize,
     #[command(flatten)]
     evidence: super::EvidenceOptions,
+    #[command(flatten)]
+    discovery: super::discovery::DiscoveryOptions,
     /// No progress bar or summary.
     #[arg(long, short)]
     quiet: bool,
@@ -95,6 +97,9 @@ pub fn run(args: PredictArgs) -> anyhow::Result<()> {
     };
     if let Some(input) = &args.input {
         let model = super::load_model(&args.model, &args.evidence)?;
+        let finder = args
+            .discovery
+            .finder(super::discovery::model_tagger(&args.model).as_deref())?;
         let stream = StreamOptions {
             predict: options,
             chunk_articles: args.chunk,
@@ -121,7 +126,7 @@ pub fn run(args: PredictArgs) -> anyhow::Result<()> {
         };
         let bar = progress::bar(total.unwrap_or(0) as u64, "articles", visible);
         bar.set_prefix("predict");
-        let summary = predict_stream(&model, input, &sink, &stream, &mut |n| bar.inc(n as u64))?;
+        let summary = predict_stream(&model, &finder, input, &sink, &stream, &mut |n| bar.inc(n as u64))?;
         bar.finish_and_clear();
         if !args.quiet {
             let mut line = format!("{} articles, {} actors", summary.articles, summary.actors);
@@ -158,6 +163,9 @@ pub fn run(args: PredictArgs) -> anyhow::Result<()> {
         bail!("--topic is empty");
     }
     let model = super::load_model(&args.model, &args.evidence)?;
+    let finder = args
+        .discovery
+        .finder(super::discovery::model_tagger(&args.model).as_deref())?;
     let article = ArticleInput {
         id: path.display().to_string(),
         topic: topic.trim().to_string(),
@@ -171,7 +179,7 @@ pub fn run(args: PredictArgs) -> anyhow::Result<()> {
             })
             .collect(),
     };
-    let predictions = predict_articles(&model, std::slice::from_ref(&article), &options)?;
+    let predictions = predict_articles(&model, &finder, std::slice::from_ref(&article), &options)?;
     let mut out = std::io::stdout().lock();
     for prediction in &predictions {
         if args.json {

@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::article::ArticleInput;
+use crate::actors::ActorFinder;
 use crate::error::Result;
 use crate::model::{PairInput, StanceModel};
 use crate::text::context::{
     actor_context, with_known_aliases, ActorContext, ActorMentions, ContextPolicy,
 };
-use crate::text::discovery::discover_actors;
 use crate::text::sentences::split_sentences;
 
 /// How articles are processed.
@@ -82,35 +82,56 @@ struct Resolved {
     discovered: bool,
 }
 
-fn resolve_actors(article: &ArticleInput, options: &PredictOptions) -> Vec<Resolved> {
-    if article.actors.is_empty() {
-        return discover_actors(&article.text)
-            .into_iter()
-            .take(options.max_discovered)
-            .map(|a| Resolved {
-                name: a.name,
-                aliases: a.aliases,
-                discovered: true,
-            })
-            .collect();
-    }
-    article
-        .actors
+/// Each article's actors: the given ones with the aliases the gazetteer knows, or, for an article
+/// without actors, those `finder` discovers (all such articles searched together).
+fn resolve_actors(
+    articles: &[ArticleInput],
+    finder: &ActorFinder,
+    options: &PredictOptions,
+) -> Result<Vec<Vec<Resolved>>> {
+    let unnamed: Vec<&str> = articles
         .iter()
-        .map(|given| {
-            let aliases = with_known_aliases(&given.name, &given.aliases, &article.text);
-            Resolved {
-                name: given.name.clone(),
-                aliases,
-                discovered: false,
-            }
-        })
-        .collect()
+        .filter(|a| a.actors.is_empty())
+        .map(|a| a.text.as_str())
+        .collect();
+    let mut discovered = finder.find(&unnamed)?.into_iter();
+    let mut resolved = Vec::with_capacity(articles.len());
+    for article in articles {
+        if article.actors.is_empty() {
+            let found = discovered.next().unwrap_or_default();
+            resolved.push(
+                found
+                    .into_iter()
+                    .take(options.max_discovered)
+                    .map(|a| Resolved {
+                        name: a.name,
+                        aliases: a.aliases,
+                        discovered: true,
+                    })
+                    .collect(),
+            );
+            continue;
+        }
+        resolved.push(
+            article
+                .actors
+                .iter()
+                .map(|given| Resolved {
+                    aliases: with_known_aliases(&given.name, &given.aliases, &article.text),
+                    name: given.name.clone(),
+                    discovered: false,
+                })
+                .collect(),
+        );
+    }
+    Ok(resolved)
 }
 
-/// Labels every actor of every article; articles are batched together, so give many at once.
+/// Labels every actor of every article, finding the actors of an article that names none with
+/// `finder`; articles are batched together, so give many at once.
 pub fn predict_articles(
     model: &StanceModel,
+    finder: &ActorFinder,
     articles: &[ArticleInput],
     options: &PredictOptions,
 ) -> Result<Vec<ArticlePrediction>> {
@@ -125,10 +146,11 @@ pub fn predict_articles(
     let mut jobs: Vec<(usize, Resolved, ActorContext)> = Vec::new();
     let mut model_texts: Vec<String> = Vec::new();
     let mut sentence_texts: Vec<Vec<String>> = Vec::with_capacity(articles.len());
-    for (index, article) in articles.iter().enumerate() {
+    let resolved = resolve_actors(articles, finder, options)?;
+    for ((index, article), actors) in articles.iter().enumerate().zip(resolved) {
         let sentences = split_sentences(&article.text);
         let holders = policy.holders(&sentences);
-        for actor in resolve_actors(article, options) {
+        for actor in actors {
             let mentions = ActorMentions::new(&actor.name, &actor.aliases);
             let context = actor_context(&sentences, &holders, &mentions, &article.topic, policy);
             model_texts.push(context.model_text(&sentences, &mentions, mark_actor));

@@ -15,6 +15,7 @@ use std::str::FromStr;
 use super::article::{ArticleInput, RawArticle};
 use super::output::{open_output, ErrorRecord, OutputFormat, OutputOptions, RecordWriter, Sink};
 use super::pipeline::{predict_articles, PredictOptions};
+use crate::actors::ActorFinder;
 use crate::data::jsonl::JsonlReader;
 use crate::error::{Error, Result};
 use crate::model::StanceModel;
@@ -138,6 +139,7 @@ struct Pending {
 /// Classifies pending chunks and hands their records to the output writer.
 struct ChunkWriter<'a> {
     model: &'a StanceModel,
+    finder: &'a ActorFinder,
     options: &'a PredictOptions,
     out: Box<dyn RecordWriter>,
     progress: &'a mut dyn FnMut(usize),
@@ -148,7 +150,7 @@ impl ChunkWriter<'_> {
         if pending.records == 0 {
             return Ok(());
         }
-        let predictions = predict_articles(self.model, &pending.articles, self.options)?;
+        let predictions = predict_articles(self.model, self.finder, &pending.articles, self.options)?;
         self.out.write_chunk(&predictions, &pending.errors)?;
         summary.articles += predictions.len();
         summary.actors += predictions.iter().map(|p| p.actors.len()).sum::<usize>();
@@ -161,9 +163,11 @@ impl ChunkWriter<'_> {
 }
 
 /// Runs `model` over the articles of `input` (`-` for stdin), writing their records to `sink` in
-/// `options.format`. `progress` is told how many input records were handled.
+/// `options.format`; `finder` finds the actors of articles that name none. `progress` is told
+/// how many input records were handled.
 pub fn predict_stream(
     model: &StanceModel,
+    finder: &ActorFinder,
     input: &Path,
     sink: &Sink,
     options: &StreamOptions,
@@ -181,6 +185,7 @@ pub fn predict_stream(
     let done = opened.done;
     let mut writer = ChunkWriter {
         model,
+        finder,
         options: &options.predict,
         out: opened.writer,
         progress,

@@ -154,10 +154,17 @@ pub fn gazetteer_actor(form: &str) -> Option<(&'static str, ActorKind)> {
 /// Whether a discovered actor is the actor `name` (with `aliases`): the test of
 /// [`match_counts`] for one pair.
 pub fn same_actor(discovered: &DiscoveredActor, name: &str, aliases: &[String]) -> bool {
-    let found = match_forms(std::iter::once(&discovered.name).chain(discovered.aliases.iter()));
-    let name = name.to_string();
-    let wanted = match_forms(std::iter::once(&name).chain(aliases.iter()));
-    forms_match(&found, &wanted)
+    same_names(&discovered.name, &discovered.aliases, name, aliases)
+}
+
+/// Whether two actors, each a name with aliases, are the same by the test of [`match_counts`]:
+/// a form of one equals, or contains as whole words, a form of the other (case and a leading
+/// "the" ignored).
+pub fn same_names(name: &str, aliases: &[String], other: &str, other_aliases: &[String]) -> bool {
+    let (name, other) = (name.to_string(), other.to_string());
+    let one = match_forms(std::iter::once(&name).chain(aliases.iter()));
+    let two = match_forms(std::iter::once(&other).chain(other_aliases.iter()));
+    forms_match(&one, &two)
 }
 
 /// Actor discovery precision and recall against gold actors. `gold` is a list of (name, aliases)
