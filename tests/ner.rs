@@ -129,7 +129,7 @@ fn a_trained_tagger_is_a_token_classification_folder_that_learns_its_data() {
 
     // In running text, its entities come back with byte ranges into the text.
     let article =
-        "erdogan said turkey would not recognise the vote.\nrouhani backed the deal in tehran.";
+        "Erdogan said Turkey would not recognise the vote.\nRouhani backed the deal in Tehran.";
     let found = tagger.entities(&[article], 8).unwrap().remove(0);
     let kinds: Vec<(&str, &str)> = found
         .iter()
@@ -138,26 +138,26 @@ fn a_trained_tagger_is_a_token_classification_folder_that_learns_its_data() {
     assert_eq!(
         kinds,
         [
-            ("erdogan", "PER"),
-            ("turkey", "LOC"),
-            ("rouhani", "PER"),
-            ("tehran", "LOC")
+            ("Erdogan", "PER"),
+            ("Turkey", "LOC"),
+            ("Rouhani", "PER"),
+            ("Tehran", "LOC")
         ],
         "{found:?}"
     );
     assert!(found.iter().all(|m| article[m.start..m.end] == m.text));
 
-    // Discovery by the tagger finds the labelled actors that the rules (which need capitals)
-    // miss in this lower-case text; places become actors through the gazetteer.
+    // Discovery by the tagger finds the labelled actors, places through the gazetteer ("Tehran"
+    // is Iran), where the rules read "in Tehran" as a place only.
     let articles = write(
         tmp.path(),
         "articles.jsonl",
         &format!(
             "{}\n",
             serde_json::json!({"id": "a", "topic": "the vote", "text": article, "actors": [
-                {"name": "erdogan", "stance": "AGAINST"},
-                {"name": "rouhani", "stance": "FAVOR"},
-                {"name": "Iran", "aliases": ["tehran"], "stance": "NONE"},
+                {"name": "Erdogan", "stance": "AGAINST"},
+                {"name": "Rouhani", "stance": "FAVOR"},
+                {"name": "Iran", "aliases": ["Tehran"], "stance": "NONE"},
             ]})
         ),
     );
@@ -185,6 +185,67 @@ fn a_trained_tagger_is_a_token_classification_folder_that_learns_its_data() {
     assert!(!by_rules.contains("recall 1.000"), "{by_rules}");
     let by_both = discovery("both");
     assert!(by_both.contains("recall 1.000"), "{by_both}");
+
+    // A stance model that carries the tagger finds actors with it in `stance predict`.
+    let stance_model = tmp.path().join("stance-model");
+    write_tiny_folder(&stance_model, 13, false);
+    let run = run_stance(&[
+        "model",
+        "add-tagger",
+        stance_model.to_str().unwrap(),
+        "--tagger",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(stance_model.join("tagger/config.json").is_file());
+    let input = write(
+        tmp.path(),
+        "input.jsonl",
+        &format!(
+            "{}\n",
+            serde_json::json!({"id": "a", "topic": "the vote", "text": article})
+        ),
+    );
+    let predict = |extra: &[&str]| {
+        let mut args = vec![
+            "predict",
+            "-q",
+            "-m",
+            stance_model.to_str().unwrap(),
+            "--input",
+            input.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let run = run_stance(&args);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let record: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+        let mut names: Vec<String> = record["actors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["name"].as_str().unwrap().to_string())
+            .collect();
+        names.sort();
+        names
+    };
+    let by_both = predict(&[]);
+    assert!(
+        ["Erdogan", "Iran", "Rouhani", "Turkey"]
+            .iter()
+            .all(|name| by_both.iter().any(|n| n == name)),
+        "{by_both:?}"
+    );
+    let by_rules = predict(&["--discovery", "rules"]);
+    // The rules read "in Tehran" as a place only.
+    assert!(!by_rules.iter().any(|n| n == "Iran"), "{by_rules:?}");
 
     // `stance eval --task ner` prints the conlleval-style table and writes JSON and tags.
     let json = tmp.path().join("scores.json");

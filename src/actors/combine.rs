@@ -91,3 +91,41 @@ fn titled_form_of(rule: &DiscoveredActor, tagged: &DiscoveredActor) -> bool {
                 .any(|long| long.len() > short.len() && long.ends_with(&short))
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(
+        name: &str,
+        kind: ActorKind,
+        aliases: &[&str],
+        first_offset: usize,
+    ) -> DiscoveredActor {
+        DiscoveredActor {
+            name: name.into(),
+            kind,
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            mentions: 1,
+            first_offset,
+        }
+    }
+
+    #[test]
+    fn a_tagged_actor_the_rules_missed_is_added() {
+        let rules = [
+            actor("Erdogan", ActorKind::Organisation, &[], 0),
+            actor("Turkey", ActorKind::Country, &[], 13),
+        ];
+        let tagged = [
+            actor("Erdogan", ActorKind::Person, &[], 0),
+            actor("Turkey", ActorKind::Country, &[], 13),
+            actor("Iran", ActorKind::Country, &["Tehran"], 77),
+        ];
+        let names: Vec<String> = combine(&rules, &tagged)
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(names, ["Erdogan", "Turkey", "Iran"]);
+    }
+}

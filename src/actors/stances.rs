@@ -9,7 +9,9 @@ use crate::data::schema::Article;
 use crate::error::{Error, Result};
 use crate::eval::metrics::Metrics;
 use crate::model::StanceModel;
-use crate::predict::{predict_articles, ArticleInput, ArticlePrediction, GivenActor, PredictOptions};
+use crate::predict::{
+    predict_articles, ArticleInput, ArticlePrediction, GivenActor, PredictOptions,
+};
 use crate::text::discovery::same_names;
 
 use super::ActorFinder;

@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use stance::actors::measure::{render_discovery, score_discovery};
 use stance::actors::stances::stances_with_discovery;
-use stance::model::StanceModel;
-use stance::predict::PredictOptions;
 use stance::actors::{ActorFinder, Discovery};
 use stance::data::articles::read_articles;
 use stance::model::hub;
+use stance::model::StanceModel;
 use stance::ner::NerModel;
+use stance::predict::PredictOptions;
 use stance::text::discovery::same_actor;
 
 /// How a command finds actors that are not given (shared by eval and predict).

@@ -126,7 +126,9 @@ pub fn run(args: PredictArgs) -> anyhow::Result<()> {
         };
         let bar = progress::bar(total.unwrap_or(0) as u64, "articles", visible);
         bar.set_prefix("predict");
-        let summary = predict_stream(&model, &finder, input, &sink, &stream, &mut |n| bar.inc(n as u64))?;
+        let summary = predict_stream(&model, &finder, input, &sink, &stream, &mut |n| {
+            bar.inc(n as u64)
+        })?;
         bar.finish_and_clear();
         if !args.quiet {
             let mut line = format!("{} articles, {} actors", summary.articles, summary.actors);

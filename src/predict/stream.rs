@@ -150,7 +150,8 @@ impl ChunkWriter<'_> {
         if pending.records == 0 {
             return Ok(());
         }
-        let predictions = predict_articles(self.model, self.finder, &pending.articles, self.options)?;
+        let predictions =
+            predict_articles(self.model, self.finder, &pending.articles, self.options)?;
         self.out.write_chunk(&predictions, &pending.errors)?;
         summary.articles += predictions.len();
         summary.actors += predictions.iter().map(|p| p.actors.len()).sum::<usize>();
