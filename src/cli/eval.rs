@@ -29,7 +29,7 @@ pub struct EvalArgs {
     discovery: super::discovery::DiscoveryOptions,
     /// With --task discovery: also score the first N actors of each article, as `stance predict
     /// --max-actors N` reports them.
-    #[arg(long, value_name = "N", default_value_t = 12)]
+    #[arg(long, value_name = "N", default_value_t = 20)]
     max_actors: usize,
     /// With --task discovery: also label the labelled actors with --model, given and then
     /// discovered (a labelled actor not found counts as NONE), and compare the macro-F1.

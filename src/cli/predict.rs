@@ -78,8 +78,9 @@ pub struct PredictArgs {
     /// Articles processed together (memory grows with this, not with the corpus).
     #[arg(long, default_value_t = 64)]
     chunk: usize,
-    /// Most actors reported per article when they are discovered.
-    #[arg(long, default_value_t = 12)]
+    /// Most actors reported per article when they are discovered (the most mentioned first; 20
+    /// keeps 0.90 of wikinews-actors dev's labelled actors with the tagger, 12 keeps 0.77).
+    #[arg(long, default_value_t = 20)]
     max_actors: usize,
     #[command(flatten)]
     evidence: super::EvidenceOptions,

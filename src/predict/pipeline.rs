@@ -27,7 +27,7 @@ impl Default for PredictOptions {
     fn default() -> Self {
         PredictOptions {
             batch_size: 32,
-            max_discovered: 12,
+            max_discovered: 20,
         }
     }
 }
