@@ -34,14 +34,14 @@ impl NerModel {
         let mut sentence_words: Vec<Vec<WordSpan>> = Vec::new();
         for (index, text) in texts.iter().enumerate() {
             for sentence in split_sentences(text) {
+                // `sentence.text` is trimmed, so its offset in the article is where the slice
+                // starts, not `sentence.start`.
+                let shift = sentence.text.as_ptr() as usize - text.as_ptr() as usize;
                 let words: Vec<WordSpan> = word_spans(sentence.text)
                     .into_iter()
-                    .map(|w| {
-                        let shift = sentence.text.as_ptr() as usize - text.as_ptr() as usize;
-                        WordSpan {
-                            start: w.start + shift,
-                            end: w.end + shift,
-                        }
+                    .map(|w| WordSpan {
+                        start: w.start + shift,
+                        end: w.end + shift,
                     })
                     .collect();
                 for piece in words.chunks(MAX_SENTENCE_WORDS) {

@@ -52,11 +52,12 @@ fn split_chunk(chunk: &str, offset: usize, out: &mut Vec<WordSpan>) {
     while k < n {
         let (start, c) = chars[k];
         if !c.is_alphanumeric() {
+            let width = if is_possessive(&chars, k) { 2 } else { 1 };
             out.push(WordSpan {
                 start: offset + start,
-                end: offset + end_of(k + 1),
+                end: offset + end_of(k + width),
             });
-            k += 1;
+            k += width;
             continue;
         }
         // A word: letters and digits, joined by single inner marks ("al-Assad", "O'Brien",
@@ -69,10 +70,7 @@ fn split_chunk(chunk: &str, offset: usize, out: &mut Vec<WordSpan>) {
             } else if is_joiner(here) && j + 1 < n && chars[j + 1].1.is_alphanumeric() {
                 // A possessive "'s" at the end of the chunk (or before punctuation) is a word
                 // of its own.
-                let possessive = is_apostrophe(here)
-                    && matches!(chars[j + 1].1, 's' | 'S')
-                    && (j + 2 >= n || !chars[j + 2].1.is_alphanumeric());
-                if possessive {
+                if is_possessive(&chars, j) {
                     break;
                 }
                 j += 2;
@@ -94,6 +92,14 @@ fn split_chunk(chunk: &str, offset: usize, out: &mut Vec<WordSpan>) {
         });
         k = j;
     }
+}
+
+/// Whether `chars[k..]` starts with a possessive "'s" that ends the word.
+fn is_possessive(chars: &[(usize, char)], k: usize) -> bool {
+    let at = |i: usize| chars.get(i).map(|&(_, c)| c);
+    at(k).is_some_and(is_apostrophe)
+        && matches!(at(k + 1), Some('s' | 'S'))
+        && !at(k + 2).is_some_and(char::is_alphanumeric)
 }
 
 fn is_apostrophe(c: char) -> bool {
