@@ -40,16 +40,16 @@ struct Building {
 /// ```
 /// use stance::actors::tagged::actors_from_mentions;
 /// use stance::ner::entities::EntityMention;
-/// let text = "Nancy Pelosi met Iranian envoys in Tehran. The European Court of Justice (ECJ) \
-///             ruled. Pelosi said the ECJ erred.";
+/// let text = "Nancy Pelosi met Iranian envoys in Tehran. The Kenya Association of \
+///             Manufacturers (KAM) protested. Pelosi said the KAM erred.";
 /// let mention = |word: &str, kind: &str, nth: usize| {
 ///     let start = text.match_indices(word).nth(nth).unwrap().0;
 ///     EntityMention { text: word.into(), kind: kind.into(), start, end: start + word.len() }
 /// };
 /// let mentions = [
 ///     mention("Nancy Pelosi", "PER", 0), mention("Iranian", "MISC", 0), mention("Tehran", "LOC", 0),
-///     mention("European Court of Justice", "ORG", 0), mention("ECJ", "ORG", 0),
-///     mention("Pelosi", "PER", 1), mention("ECJ", "ORG", 1),
+///     mention("Kenya Association of Manufacturers", "ORG", 0), mention("KAM", "ORG", 0),
+///     mention("Pelosi", "PER", 1), mention("KAM", "ORG", 1),
 /// ];
 /// let actors = actors_from_mentions(text, &mentions);
 /// let names: Vec<(&str, Vec<&str>)> = actors
@@ -57,7 +57,7 @@ struct Building {
 ///     .map(|a| (a.name.as_str(), a.aliases.iter().map(String::as_str).collect()))
 ///     .collect();
 /// assert_eq!(names, [
-///     ("European Court of Justice", vec!["ECJ"]),
+///     ("Kenya Association of Manufacturers", vec!["KAM"]),
 ///     ("Nancy Pelosi", vec!["Pelosi"]),
 ///     ("Iran", vec!["Iranian", "Tehran"]),
 /// ]);
