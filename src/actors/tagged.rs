@@ -63,11 +63,9 @@ struct Building {
 /// ]);
 /// ```
 pub fn actors_from_mentions(text: &str, mentions: &[EntityMention]) -> Vec<DiscoveredActor> {
-    let mut actors: Vec<Building> = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
-    // Rules 1 and 2: each mention to a key; people and organisations outside the gazetteer keyed
-    // by their own words for now.
-    let mut keyed: Vec<(String, String, ActorKind, &EntityMention)> = Vec::new();
+    // Rules 1 and 2: each mention's surface form and the actor it names (people and
+    // organisations outside the gazetteer by their own words, for now).
+    let mut named: Vec<(String, String, ActorKind, usize)> = Vec::new();
     for mention in mentions {
         let surface = clean_surface(&mention.text);
         if surface.is_empty() || is_lower_case_word(&surface) {
@@ -81,55 +79,44 @@ pub fn actors_from_mentions(text: &str, mentions: &[EntityMention]) -> Vec<Disco
                 _ => continue,
             },
         };
-        keyed.push((name.to_lowercase(), name, kind, mention));
+        named.push((surface, name, kind, mention.start));
     }
     // Rules 3 and 4: short forms to the one longer name they abbreviate.
-    let full_names: Vec<(String, ActorKind)> = {
-        let mut names: Vec<(String, ActorKind)> = keyed
-            .iter()
-            .map(|(_, name, kind, _)| (name.clone(), *kind))
-            .collect();
-        names.sort();
-        names.dedup();
-        names
-    };
-    for (key, name, kind, _) in &mut keyed {
-        if let Some(longer) = longer_form(text, name, *kind, &full_names) {
-            *key = longer.to_lowercase();
-            *name = longer;
-        }
-    }
-    for (key, name, kind, mention) in keyed {
-        let surface = clean_surface(&mention.text);
-        let index = *by_key.entry(key).or_insert_with(|| {
+    let mut full_names: Vec<(String, ActorKind)> = named
+        .iter()
+        .map(|(_, name, kind, _)| (name.clone(), *kind))
+        .collect();
+    full_names.sort();
+    full_names.dedup();
+    let mut actors: Vec<Building> = Vec::new();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    for (surface, name, kind, start) in named {
+        let name = longer_form(text, &name, kind, &full_names).unwrap_or(name);
+        let index = *by_name.entry(name.to_lowercase()).or_insert_with(|| {
             actors.push(Building {
-                name: name.clone(),
+                name,
                 kind,
                 forms: Vec::new(),
                 mentions: 0,
-                first_offset: mention.start,
+                first_offset: start,
             });
             actors.len() - 1
         });
         let actor = &mut actors[index];
         actor.mentions += 1;
-        actor.first_offset = actor.first_offset.min(mention.start);
+        actor.first_offset = actor.first_offset.min(start);
         if !actor.forms.contains(&surface) {
             actor.forms.push(surface);
         }
     }
     let mut found: Vec<DiscoveredActor> = actors
         .into_iter()
-        .map(|b| {
-            let name = b.name;
-            let aliases = b.forms.into_iter().filter(|f| *f != name).collect();
-            DiscoveredActor {
-                name,
-                kind: b.kind,
-                aliases,
-                mentions: b.mentions,
-                first_offset: b.first_offset,
-            }
+        .map(|b| DiscoveredActor {
+            aliases: b.forms.into_iter().filter(|f| *f != b.name).collect(),
+            name: b.name,
+            kind: b.kind,
+            mentions: b.mentions,
+            first_offset: b.first_offset,
         })
         .collect();
     found.sort_by(|a, b| {
