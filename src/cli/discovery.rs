@@ -92,8 +92,9 @@ pub fn eval(
     json: Option<&Path>,
     predictions: Option<&Path>,
     stance_model: Option<&StanceModel>,
+    model_tagger: Option<&Path>,
 ) -> anyhow::Result<()> {
-    let finder = options.finder(None)?;
+    let finder = options.finder(model_tagger)?;
     let articles: Vec<_> = read_articles(data)?.into_iter().map(|(_, a)| a).collect();
     if articles.is_empty() {
         bail!("{}: no articles", data.display());

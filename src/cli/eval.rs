@@ -87,6 +87,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
             args.json.as_deref(),
             args.predictions.as_deref(),
             model.as_ref(),
+            super::discovery::model_tagger(&args.model).as_deref(),
         );
     }
     if args.task == super::Task::Ner {
