@@ -1,6 +1,6 @@
 //! The rules' actors and the tagger's actors as one list.
 
-use crate::text::discovery::{ActorKind, DiscoveredActor};
+use crate::text::discovery::{rank_actors, ActorKind, DiscoveredActor};
 
 /// Both lists as one: a tagged actor that shares a form (its name or an alias, in any case) with
 /// one of the rules' actors, or a tagged person whose name ends one of its forms ("Selena
@@ -54,11 +54,7 @@ pub fn combine(rules: &[DiscoveredActor], tagged: &[DiscoveredActor]) -> Vec<Dis
             None => all.push(actor.clone()),
         }
     }
-    all.sort_by(|a, b| {
-        b.mentions
-            .cmp(&a.mentions)
-            .then(a.first_offset.cmp(&b.first_offset))
-    });
+    rank_actors(&mut all);
     all
 }
 

@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 
 use crate::ner::entities::EntityMention;
-use crate::text::discovery::{gazetteer_actor, ActorKind, DiscoveredActor};
+use crate::text::discovery::{gazetteer_actor, rank_actors, ActorKind, DiscoveredActor};
 
 /// Words left out when an acronym spells a name's initials.
 const ACRONYM_SKIPS: &[&str] = &["and", "for", "of", "on", "the"];
@@ -119,11 +119,7 @@ pub fn actors_from_mentions(text: &str, mentions: &[EntityMention]) -> Vec<Disco
             first_offset: b.first_offset,
         })
         .collect();
-    found.sort_by(|a, b| {
-        b.mentions
-            .cmp(&a.mentions)
-            .then(a.first_offset.cmp(&b.first_offset))
-    });
+    rank_actors(&mut found);
     found
 }
 

@@ -87,6 +87,15 @@ pub struct DiscoveredActor {
     pub first_offset: usize,
 }
 
+/// Orders actors as discovery reports them: most mentioned first, ties by first mention.
+pub fn rank_actors(actors: &mut [DiscoveredActor]) {
+    actors.sort_by(|x, y| {
+        y.mentions
+            .cmp(&x.mentions)
+            .then(x.first_offset.cmp(&y.first_offset))
+    });
+}
+
 /// Finds the actors of `text`, most-mentioned first (ties: first mention first).
 pub fn discover_actors(text: &str) -> Vec<DiscoveredActor> {
     let doc = Doc::new(text);
@@ -2405,11 +2414,7 @@ impl<'d, 'a> Analysis<'d, 'a> {
             .filter(|&e| self.merged_into[e].is_none() && self.keep(e))
             .map(|e| self.actor(e))
             .collect();
-        out.sort_by(|x, y| {
-            y.mentions
-                .cmp(&x.mentions)
-                .then(x.first_offset.cmp(&y.first_offset))
-        });
+        rank_actors(&mut out);
         out
     }
 
