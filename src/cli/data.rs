@@ -1,13 +1,15 @@
-//! `stance data import`, `stance data split`, `stance data add-none` and `stance data evidence`.
+//! `stance data import`, `split`, `add-none`, `evidence` and `contexts`.
 
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
+use stance::data::contexts::write_context_file;
 use stance::data::evidence::{write_evidence_file, EvidenceRecords};
 use stance::data::import::{import, Format};
 use stance::data::none_labels::add_none_labels;
 use stance::data::split::split_file;
+use stance::model::config::BertConfig;
 use stance::text::context::ContextPolicy;
 
 #[derive(Debug, Subcommand)]
@@ -24,6 +26,34 @@ pub enum DataCommand {
     /// (--sentences) each sentence that mentions an actor labelled EVIDENCE or OTHER, the
     /// training data of an evidence scorer.
     Evidence(EvidenceArgs),
+    /// What a model reads for each labelled actor of an article-level file: one example-level
+    /// record per actor with its context as the text, as training and evaluation expand it.
+    Contexts(ContextsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ContextsArgs {
+    /// The article-level JSONL file.
+    input: PathBuf,
+    /// The JSONL file to write.
+    #[arg(long, short)]
+    output: PathBuf,
+    /// Take the context settings from this stance model (its budget, actor marks and
+    /// speaker-aware choice) instead of the flags below.
+    #[arg(long, short)]
+    model: Option<PathBuf>,
+    /// Characters of an actor's context.
+    #[arg(long, default_value_t = 1200, conflicts_with = "model")]
+    context_chars: usize,
+    /// Wrap the actor's mentions in marks (« Erdogan »).
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set, conflicts_with = "model")]
+    mark_actor: bool,
+    /// Prefer what the actor says or does to what others say about it.
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set, conflicts_with = "model")]
+    speaker_aware: bool,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -175,6 +205,41 @@ pub fn run(command: DataCommand) -> anyhow::Result<()> {
                 };
                 eprintln!(
                     "wrote {} records from {} articles to {} ({}){missing}",
+                    summary.labels.iter().map(|(_, n)| n).sum::<usize>(),
+                    summary.articles,
+                    args.output.display(),
+                    label_counts(&summary.labels)
+                );
+            }
+            Ok(())
+        }
+        DataCommand::Contexts(args) => {
+            let (policy, mark_actor) = match &args.model {
+                Some(dir) => {
+                    let settings = BertConfig::from_file(&dir.join("config.json"))
+                        .with_context(|| format!("reading the settings of {}", dir.display()))?
+                        .settings();
+                    (
+                        ContextPolicy {
+                            budget_chars: settings.context_chars,
+                            speaker_aware: settings.speaker_aware,
+                        },
+                        settings.mark_actor,
+                    )
+                }
+                None => (
+                    ContextPolicy {
+                        budget_chars: args.context_chars,
+                        speaker_aware: args.speaker_aware,
+                    },
+                    args.mark_actor,
+                ),
+            };
+            let summary = write_context_file(&args.input, &args.output, policy, mark_actor)
+                .with_context(|| format!("writing the contexts of {}", args.input.display()))?;
+            if !args.quiet {
+                eprintln!(
+                    "wrote {} records from {} articles to {} ({})",
                     summary.labels.iter().map(|(_, n)| n).sum::<usize>(),
                     summary.articles,
                     args.output.display(),

@@ -3,6 +3,7 @@
 
 pub mod articles;
 pub mod augment;
+pub mod contexts;
 pub mod dataset;
 pub mod evidence;
 pub mod import;

@@ -2,7 +2,7 @@
 //! a tagger trained on CoNLL reads an article the way it read its training data and its entities
 //! can be found again in the text.
 
-use crate::text::sentences::ABBREVIATIONS;
+use crate::text::lexicon::ABBREVIATIONS;
 
 /// A word of a text: `text[start..end]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,7 +119,7 @@ fn keeps_final_dot(word: &str) -> bool {
     }
     let letters = word.chars().count();
     let capitalised = word.chars().next().is_some_and(char::is_uppercase);
-    capitalised && (letters == 1 || ABBREVIATIONS.contains(&word.to_lowercase().as_str()))
+    capitalised && (letters == 1 || ABBREVIATIONS.contains(word.to_lowercase().as_str()))
 }
 
 #[cfg(test)]

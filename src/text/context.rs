@@ -3,103 +3,11 @@
 //! speaker-aware contexts, what the actor itself says or does before what others say about it.
 
 use super::holders::Holders;
+use super::lexicon::{
+    FOLLOW_UP_OPENERS, MENTION_ORGANISATION_WORDS, MENTION_TITLE_WORDS, PLACE_MODIFIERS,
+    PLACE_PREPOSITIONS, PREPOSITIONS, TOPIC_STOP_WORDS,
+};
 use super::sentences::Sentence;
-
-/// Words that mark an organisation rather than a person, so its last word is no surname.
-const ORGANISATION_WORDS: &[&str] = &[
-    "government",
-    "ministry",
-    "party",
-    "council",
-    "bank",
-    "union",
-    "commission",
-    "association",
-    "parliament",
-    "court",
-    "agency",
-    "authority",
-    "committee",
-    "organisation",
-    "organization",
-    "office",
-    "department",
-    "federation",
-    "league",
-    "republic",
-    "kingdom",
-    "states",
-    "nations",
-    "forces",
-    "army",
-    "company",
-    "group",
-    "institute",
-    "university",
-    "fund",
-    "assembly",
-    "senate",
-    "congress",
-    "house",
-    "front",
-    "movement",
-    "coalition",
-    "alliance",
-    "board",
-    "service",
-    "airport",
-    "airline",
-    "airlines",
-    "club",
-    "hospital",
-    "school",
-    "station",
-    "port",
-    "network",
-    "times",
-    "post",
-    "news",
-    "corporation",
-    "foundation",
-    "trust",
-    "society",
-    "institution",
-    "centre",
-    "center",
-    "police",
-];
-
-/// Titles: "Eurogroup President" ends in no surname.
-const TITLE_WORDS: &[&str] = &[
-    "president",
-    "minister",
-    "chairman",
-    "chairwoman",
-    "chair",
-    "chief",
-    "director",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "secretary",
-    "governor",
-    "leader",
-    "head",
-    "ceo",
-    "mayor",
-    "premier",
-    "chancellor",
-    "king",
-    "queen",
-    "prince",
-    "envoy",
-    "ambassador",
-    "commissioner",
-    "general",
-];
-
-/// Words that open a sentence continuing the previous speaker's point.
-const FOLLOW_UP_OPENERS: &[&str] = &["he", "she", "they", "his", "her", "their", "it"];
 
 /// The ways an article may refer to one actor.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,7 +82,7 @@ fn surname(name: &str) -> Option<&str> {
         .all(|w| w.chars().next().is_some_and(char::is_uppercase));
     let organisation = words.iter().any(|w| {
         let w = w.to_lowercase();
-        ORGANISATION_WORDS.contains(&w.as_str()) || TITLE_WORDS.contains(&w.as_str())
+        MENTION_ORGANISATION_WORDS.contains(w.as_str()) || MENTION_TITLE_WORDS.contains(w.as_str())
     });
     let last = *words.last()?;
     (capitalised && !organisation && last.chars().count() >= 3).then_some(last)
@@ -201,7 +109,7 @@ pub fn with_known_aliases(name: &str, aliases: &[String], text: &str) -> Vec<Str
             let word = word.trim_matches(|c: char| !c.is_alphanumeric());
             let proper = word.chars().next().is_some_and(char::is_uppercase)
                 && word.chars().count() >= 4
-                && !ORGANISATION_WORDS.contains(&word.to_lowercase().as_str());
+                && !MENTION_ORGANISATION_WORDS.contains(word.to_lowercase().as_str());
             if !proper {
                 continue;
             }
@@ -516,36 +424,6 @@ fn speaker_aware_context(
     context
 }
 
-/// Words before a name that make it the object of a preposition rather than a subject.
-const PREPOSITIONS: &[&str] = &[
-    "with",
-    "of",
-    "for",
-    "to",
-    "at",
-    "by",
-    "from",
-    "against",
-    "on",
-    "about",
-    "in",
-    "into",
-    "between",
-    "among",
-    "over",
-    "towards",
-    "toward",
-    "than",
-    "like",
-    "unlike",
-    "after",
-    "before",
-    "under",
-    "behind",
-    "despite",
-    "including",
-];
-
 /// Whether the actor is named before byte `verb` of `sentence` and not as the object of a
 /// preposition ("The bank decided …, though it stressed …", not "Speaking with Rouhani, …").
 fn is_subject_before(sentence: &str, mentions: &ActorMentions, verb: usize) -> bool {
@@ -556,37 +434,9 @@ fn is_subject_before(sentence: &str, mentions: &ActorMentions, verb: usize) -> b
         .any(|&(start, _)| {
             let before =
                 words_before(sentence, start).find(|w| !matches!(w.as_str(), "the" | "a" | "an"));
-            !before.is_some_and(|w| PREPOSITIONS.contains(&w.as_str()))
+            !before.is_some_and(|w| PREPOSITIONS.contains(w.as_str()))
         })
 }
-
-/// Words before a name that make it a place rather than an actor ("in northern Iraq").
-const PLACE_PREPOSITIONS: &[&str] = &["in", "inside", "across", "throughout", "within"];
-/// Words that may stand between such a preposition and the name.
-const PLACE_MODIFIERS: &[&str] = &[
-    "the",
-    "northern",
-    "southern",
-    "eastern",
-    "western",
-    "north",
-    "south",
-    "east",
-    "west",
-    "northeastern",
-    "northwestern",
-    "southeastern",
-    "southwestern",
-    "north-eastern",
-    "north-western",
-    "south-eastern",
-    "south-western",
-    "central",
-    "rural",
-    "neighbouring",
-    "neighboring",
-    "war-torn",
-];
 
 /// Whether every mention of the actor in `sentence` only places something ("in northern Iraq").
 fn only_as_place(sentence: &str, mentions: &ActorMentions) -> bool {
@@ -595,14 +445,11 @@ fn only_as_place(sentence: &str, mentions: &ActorMentions) -> bool {
         && spans.iter().all(|&(start, _)| {
             let mut before = words_before(sentence, start);
             let mut word = before.next();
-            while word
-                .as_deref()
-                .is_some_and(|w| PLACE_MODIFIERS.contains(&w))
-            {
+            while word.as_deref().is_some_and(|w| PLACE_MODIFIERS.contains(w)) {
                 word = before.next();
             }
             word.as_deref()
-                .is_some_and(|w| PLACE_PREPOSITIONS.contains(&w))
+                .is_some_and(|w| PLACE_PREPOSITIONS.contains(w))
         })
 }
 
@@ -753,20 +600,13 @@ fn any_touches_topic(sentences: &[Sentence], indices: &[usize], topic: &str) -> 
         .any(|&i| touches_topic(sentences[i].text, &keys))
 }
 
-/// Words of a topic too common to show that a sentence is about it.
-const TOPIC_STOP_WORDS: &[&str] = &[
-    "the", "a", "an", "of", "in", "on", "for", "to", "and", "or", "with", "about", "against",
-    "new", "plan", "plans", "proposed", "proposal", "policy", "policies", "law", "bill", "its",
-    "their", "his", "her", "north", "south", "east", "west", "northern", "southern",
-];
-
 /// Stems (first 5 letters) of the topic's content words: "independence referendum" matches
 /// "referendums" and "independent".
 fn topic_keys(topic: &str) -> Vec<String> {
     topic
         .split(|c: char| !c.is_alphanumeric())
         .map(str::to_lowercase)
-        .filter(|w| w.chars().count() >= 3 && !TOPIC_STOP_WORDS.contains(&w.as_str()))
+        .filter(|w| w.chars().count() >= 3 && !TOPIC_STOP_WORDS.contains(w.as_str()))
         .map(|w| w.chars().take(5).collect())
         .collect()
 }
@@ -834,7 +674,7 @@ fn opens_with_follow_up(sentence: &str) -> bool {
         .next()
         .unwrap_or_default()
         .to_lowercase();
-    FOLLOW_UP_OPENERS.contains(&first.as_str())
+    FOLLOW_UP_OPENERS.contains(first.as_str())
 }
 
 #[cfg(test)]

@@ -51,7 +51,8 @@
 //! Yemen", "in France, Belgium and Ireland"). Places outside the gazetteer (cities, continents,
 //! rivers) are actors only when the article makes them act.
 
-use super::gazetteer::{self as gz, PlaceKind};
+use super::lexicon::gazetteer::{self as gz, PlaceKind};
+use super::lexicon::{self as lx, WordList};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -418,85 +419,38 @@ struct Lexicon {
     place_signals: HashSet<&'static str>,
 }
 
-/// Lower-case nouns for bodies without a name: a title phrase that passes through one of these
-/// ("the central bank's governor") belongs to that body, not to a country further back.
-#[rustfmt::skip]
-const ORG_NOUNS: &[&str] = &[
-    "bank", "party", "union", "company", "group", "association", "court", "university", "council",
-    "commission", "committee", "agency", "firm", "army", "church", "federation", "network",
-    "coalition", "campaign", "club", "bloc", "consortium", "alliance", "movement", "chamber",
-    "institute", "board", "fund", "foundation", "organisation", "organization", "newspaper",
-    "broadcaster", "lobby", "insurer", "carrier", "airline", "manufacturer", "producer", "operator",
-    "utility", "regulator", "watchdog", "charity", "militia", "faction", "ministry",
-];
-
-/// Verbs that make an appositive name the speaker ("the business association, TUSIAD,
-/// welcomed ...").
-#[rustfmt::skip]
-const COMMA_SPEECH: &[&str] = &[
-    "said", "says", "told", "added", "warned", "welcomed", "argued", "insisted", "urged",
-    "stressed", "noted", "rejected", "criticised", "criticized", "praised", "called", "vowed",
-    "threatened", "opposed", "backed", "supported", "condemned", "denied", "claimed",
-];
-
-/// Signal words that are party names on their own ("the Greens"), not bare heads.
-#[rustfmt::skip]
-const PARTY_NICKNAMES: &[&str] = &[
-    "Greens", "Conservatives", "Democrats", "Republicans", "Liberals", "Socialists", "Tories",
-    "Labour",
-];
-
-/// Words where a backward search for a speaker's affiliation stops.
-#[rustfmt::skip]
-const AFFILIATION_STOPS: &[&str] = &[
-    "the", "a", "an", "his", "her", "its", "their", "our", "your", "my", "and", "or", "but", "in",
-    "at", "by", "with", "from", "to", "for", "of", "that", "which", "who", "said", "says", "told",
-    "as", "than", "on", "is", "was", "were", "are", "be", "been", "has", "have", "had", "will",
-];
-
-/// Places that are never actors by themselves (continents, seas, broad regions).
-#[rustfmt::skip]
-const NON_ACTOR_PLACES: &[&str] = &[
-    "Europe", "Asia", "Africa", "Americas", "America", "Latin America", "South America",
-    "North America", "Central America", "Middle East", "Near East", "Far East", "Atlantic",
-    "Pacific", "Arctic", "Antarctica", "Antarctic", "Amazon", "Balkans", "Caucasus", "Sahel",
-    "Gulf", "Mediterranean", "Baltic", "Baltics", "Scandinavia", "Nordic", "Caribbean", "Oceania",
-    "Eurasia", "Horn of Africa", "Southeast Asia", "South Asia", "Central Asia", "East Asia",
-    "West Africa", "East Africa", "North Africa", "Southern Africa", "Indo-Pacific",
-    "Sub-Saharan Africa", "Persian Gulf", "Red Sea", "Black Sea", "North Sea", "South China Sea",
-    "Internet", "God", "Christmas", "Easter", "Ramadan", "Eid", "Covid", "COVID", "African",
-    "Asian", "Arab", "Western", "Eastern", "Latin", "Latin American", "South American",
-    "Middle Eastern", "Pacific Ocean", "Gulf Arab", "Indigenous", "Muslim", "Christian",
-];
-
 impl Lexicon {
     fn build() -> Lexicon {
-        let set = |words: &'static [&'static str]| words.iter().copied().collect::<HashSet<_>>();
+        let set = |list: &WordList| list.entries().iter().copied().collect::<HashSet<_>>();
         let mut lex = Lexicon {
             gazetteer: HashMap::new(),
             gazetteer_lower: HashMap::new(),
-            titles: gz::TITLES.iter().map(|t| t.to_lowercase()).collect(),
-            executive: set(gz::EXECUTIVE_TITLES),
-            portfolios: set(gz::PORTFOLIOS),
-            org_signals: set(gz::ORG_SIGNALS),
-            gov_heads: set(gz::GOVERNMENT_HEADS),
-            actor_nouns: set(gz::ACTOR_NOUNS),
-            actor_modifiers: set(gz::ACTOR_MODIFIERS),
-            locatives: set(gz::LOCATIVES),
-            capital_nouns: set(gz::CAPITAL_MODIFIED_NOUNS),
-            speech: set(gz::SPEECH_VERBS),
-            fillers: set(gz::VERB_FILLERS),
-            stop: set(gz::STOP_WORDS),
-            common_subjects: set(gz::COMMON_SUBJECTS),
-            non_actor_acronyms: set(gz::NON_ACTOR_ACRONYMS),
-            non_actor_places: set(NON_ACTOR_PLACES),
-            particles: set(gz::NAME_PARTICLES),
-            dotted: set(gz::DOTTED_ABBREVIATIONS),
-            no_merge: set(gz::NO_MERGE_MODIFIERS),
-            months: set(gz::MONTH_ABBREVIATIONS),
-            place_signals: set(gz::PLACE_SIGNALS),
+            titles: lx::TITLES
+                .entries()
+                .iter()
+                .map(|t| t.to_lowercase())
+                .collect(),
+            executive: set(&lx::EXECUTIVE_TITLES),
+            portfolios: set(&lx::PORTFOLIOS),
+            org_signals: set(&lx::ORGANISATION_SIGNALS),
+            gov_heads: set(&lx::GOVERNMENT_HEADS),
+            actor_nouns: set(&lx::ACTOR_NOUNS),
+            actor_modifiers: set(&lx::ACTOR_MODIFIERS),
+            locatives: set(&lx::LOCATIVES),
+            capital_nouns: set(&lx::CAPITAL_MODIFIED_NOUNS),
+            speech: set(&lx::SPEECH_VERBS),
+            fillers: set(&lx::VERB_FILLERS),
+            stop: set(&lx::STOP_WORDS),
+            common_subjects: set(&lx::COMMON_SUBJECTS),
+            non_actor_acronyms: set(&lx::NON_ACTOR_ACRONYMS),
+            non_actor_places: set(&lx::NON_ACTOR_PLACES),
+            particles: set(&lx::NAME_PARTICLES),
+            dotted: set(&lx::DOTTED_ABBREVIATIONS),
+            no_merge: set(&lx::NO_MERGE_MODIFIERS),
+            months: set(&lx::MONTH_ABBREVIATIONS),
+            place_signals: set(&lx::PLACE_SIGNALS),
         };
-        for (i, p) in gz::PLACES.iter().enumerate() {
+        for (i, p) in gz::places().iter().enumerate() {
             let t = Target::Place(i);
             lex.add(p.name, t, Role::Name);
             p.names.iter().for_each(|s| lex.add(s, t, Role::Name));
@@ -504,7 +458,7 @@ impl Lexicon {
             p.metonyms.iter().for_each(|s| lex.add(s, t, Role::Metonym));
             p.demonyms.iter().for_each(|s| lex.add(s, t, Role::Demonym));
         }
-        for (i, o) in gz::ORGS.iter().enumerate() {
+        for (i, o) in gz::orgs().iter().enumerate() {
             let t = Target::Org(i);
             lex.add(o.name, t, Role::Name);
             o.names.iter().for_each(|s| lex.add(s, t, Role::Name));
@@ -536,33 +490,18 @@ impl Lexicon {
 
     fn canonical(&self, t: Target) -> &'static str {
         match t {
-            Target::Place(i) => gz::PLACES.get(i).map_or("", |p| p.name),
-            Target::Org(i) => gz::ORGS.get(i).map_or("", |o| o.name),
+            Target::Place(i) => gz::places().get(i).map_or("", |p| p.name),
+            Target::Org(i) => gz::orgs().get(i).map_or("", |o| o.name),
         }
     }
 
     /// Every surface form the gazetteer lists for an entry.
     fn forms(&self, t: Target) -> Vec<&'static str> {
-        let mut out = Vec::new();
         match t {
-            Target::Place(i) => {
-                if let Some(p) = gz::PLACES.get(i) {
-                    out.push(p.name);
-                    for list in [p.names, p.abbrevs, p.metonyms, p.demonyms] {
-                        out.extend_from_slice(list);
-                    }
-                }
-            }
-            Target::Org(i) => {
-                if let Some(o) = gz::ORGS.get(i) {
-                    out.push(o.name);
-                    for list in [o.names, o.abbrevs, o.metonyms, o.demonyms] {
-                        out.extend_from_slice(list);
-                    }
-                }
-            }
+            Target::Place(i) => gz::places().get(i).map(|p| p.forms().collect()),
+            Target::Org(i) => gz::orgs().get(i).map(|o| o.forms().collect()),
         }
-        out
+        .unwrap_or_default()
     }
 
     fn is_title(&self, word: &str) -> bool {
@@ -1378,7 +1317,7 @@ impl<'d, 'a> Analysis<'d, 'a> {
             if d.is_lower_word(p) && self.lex.locatives.contains(w) {
                 return true;
             }
-            let adjective = d.is_lower_word(p) && !AFFILIATION_STOPS.contains(&w);
+            let adjective = d.is_lower_word(p) && !lx::AFFILIATION_STOPS.contains(w);
             if !(w == "the" || w == "-" || adjective) {
                 return false;
             }
@@ -1476,7 +1415,7 @@ impl<'d, 'a> Analysis<'d, 'a> {
         );
         self.mention(e, sp, true);
         let spoke = self.spoke(sp);
-        let generic = sp.tokens() == 1 && !PARTY_NICKNAMES.contains(&self.doc.s(sp.a));
+        let generic = sp.tokens() == 1 && !lx::PARTY_NICKNAMES.contains(self.doc.s(sp.a));
         let ent = &mut self.ents[e];
         ent.org_signal = true;
         ent.spoke |= spoke;
@@ -1524,7 +1463,7 @@ impl<'d, 'a> Analysis<'d, 'a> {
     /// A territory's government when it has one in the gazetteer, else the place itself.
     fn government_of(&self, t: Target) -> Target {
         if let Target::Place(i) = t {
-            if let Some(g) = gz::PLACES.get(i).and_then(|p| p.government) {
+            if let Some(g) = gz::places().get(i).and_then(|p| p.government) {
                 if let Some((gt, _)) = self.lex.lookup(&norm_key(g)) {
                     return gt;
                 }
@@ -1718,8 +1657,8 @@ impl<'d, 'a> Analysis<'d, 'a> {
                 return (!self.lex.stop.contains(w)).then_some(k);
             }
             if d.possessive(k)
-                || AFFILIATION_STOPS.contains(&w)
-                || ORG_NOUNS.contains(&w)
+                || lx::AFFILIATION_STOPS.contains(w)
+                || lx::ORGANISATION_NOUNS.contains(w)
                 || self.lex.speech.contains(w)
             {
                 return None;
@@ -1792,7 +1731,7 @@ impl<'d, 'a> Analysis<'d, 'a> {
         }
         (b + 3..b + 10)
             .take_while(|&k| d.is_word(k))
-            .any(|k| d.is_lower_word(k) && ORG_NOUNS.contains(&d.s(k)))
+            .any(|k| d.is_lower_word(k) && lx::ORGANISATION_NOUNS.contains(d.s(k)))
     }
 
     /// "Gujarat state government said" (a place), "the UGT union", "Westinghouse officials"
@@ -1806,7 +1745,10 @@ impl<'d, 'a> Analysis<'d, 'a> {
         if d.possessive(sp.b) || !d.is_lower_word(next) {
             return None;
         }
-        if sp.tokens() == 1 && is_acronym_like(d.s(sp.a)) && ORG_NOUNS.contains(&d.s(next)) {
+        if sp.tokens() == 1
+            && is_acronym_like(d.s(sp.a))
+            && lx::ORGANISATION_NOUNS.contains(d.s(next))
+        {
             return Some(ActorKind::Organisation);
         }
         if !self.before_actor_noun(sp.b) {
@@ -1933,7 +1875,7 @@ impl<'d, 'a> Analysis<'d, 'a> {
             j = (j + 1..j + 8).find(|&k| d.s(k) == ")").map_or(j, |k| k + 1);
         }
         // "the Democratic Centre party, which ..., attacked", "the UGT union said".
-        if d.is_lower_word(j) && ORG_NOUNS.contains(&d.s(j)) {
+        if d.is_lower_word(j) && lx::ORGANISATION_NOUNS.contains(d.s(j)) {
             j += 1;
         }
         // "The country's leading business association, TUSIAD, welcomed ...".
@@ -1942,7 +1884,7 @@ impl<'d, 'a> Analysis<'d, 'a> {
             before = p.checked_sub(1);
         }
         let in_apposition = before.is_some_and(|p| d.s(p) == ",");
-        if d.s(j) == "," && in_apposition && COMMA_SPEECH.contains(&d.s(j + 1)) {
+        if d.s(j) == "," && in_apposition && lx::APPOSITIVE_SPEECH_VERBS.contains(d.s(j + 1)) {
             return true;
         }
         if d.is_lower_word(j) && self.lex.speech.contains(d.s(j)) {
@@ -2325,7 +2267,7 @@ impl<'d, 'a> Analysis<'d, 'a> {
             let Some(Target::Place(i)) = self.ents[e].target else {
                 continue;
             };
-            let Some(place) = gz::PLACES.get(i) else {
+            let Some(place) = gz::places().get(i) else {
                 continue;
             };
             if place.kind != PlaceKind::Territory {

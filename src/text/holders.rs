@@ -7,6 +7,10 @@
 //! Rouhani's, not the KRG's. Rules over words, no parser: they aim at the attribution patterns of
 //! news prose and leave a sentence without a holder when none of them applies.
 
+use super::lexicon::{
+    WordList, BE_FORMS, FUNCTION_WORDS, HOLDER_SPEECH_VERBS, INTRODUCTORY_WORDS, PRONOUNS,
+    STANCE_VERBS,
+};
 use super::sentences::Sentence;
 
 /// Where an article names whoever holds a sentence's view: a byte range in the text of sentence
@@ -152,172 +156,14 @@ const PRONOUN_REACH: usize = 3;
 /// Words a holder's name may have.
 const MAX_HOLDER_WORDS: usize = 10;
 
-/// Verbs that attribute speech.
-const SPEECH_VERBS: &[&str] = &[
-    "said",
-    "says",
-    "say",
-    "added",
-    "adds",
-    "told",
-    "tells",
-    "stressed",
-    "stresses",
-    "warned",
-    "warns",
-    "insisted",
-    "insists",
-    "noted",
-    "notes",
-    "argued",
-    "argues",
-    "declared",
-    "declares",
-    "announced",
-    "announces",
-    "tweeted",
-    "wrote",
-    "writes",
-    "stated",
-    "states",
-    "explained",
-    "urged",
-    "urges",
-    "claimed",
-    "claims",
-    "underlined",
-    "underlines",
-    "emphasised",
-    "emphasized",
-    "asserted",
-    "replied",
-    "responded",
-    "commented",
-    "remarked",
-    "acknowledged",
-    "maintained",
-    "suggested",
-    "according",
-];
-
-/// Verbs that express a position towards something.
-const STANCE_VERBS: &[&str] = &[
-    "opposed",
-    "opposes",
-    "oppose",
-    "rejected",
-    "rejects",
-    "reject",
-    "denounced",
-    "denounces",
-    "condemned",
-    "condemns",
-    "criticised",
-    "criticized",
-    "criticises",
-    "criticizes",
-    "slammed",
-    "slams",
-    "backed",
-    "backs",
-    "supported",
-    "supports",
-    "support",
-    "welcomed",
-    "welcomes",
-    "praised",
-    "praises",
-    "endorsed",
-    "endorses",
-    "recognised",
-    "recognized",
-    "recognises",
-    "recognizes",
-    "refused",
-    "refuses",
-    "accused",
-    "accuses",
-    "blamed",
-    "hailed",
-    "approved",
-    "voted",
-    "blocked",
-    "protested",
-    "vowed",
-    "pledged",
-    "demanded",
-    "demands",
-    "defended",
-    "defends",
-    "dismissed",
-    "objected",
-    "resisted",
-    "vetoed",
-    "championed",
-    "campaigned",
-    "lobbied",
-    "threatened",
-];
-
-/// Forms of "to be" that make a following participle passive (`is rejected by`).
-const BE_FORMS: &[&str] = &["is", "are", "was", "were", "be", "been", "being"];
-
-/// Words that alone name nobody: a holder needs at least one other word.
-const FUNCTION_WORDS: &[&str] = &[
-    "also",
-    "has",
-    "have",
-    "had",
-    "would",
-    "will",
-    "is",
-    "was",
-    "were",
-    "are",
-    "not",
-    "did",
-    "does",
-    "do",
-    "already",
-    "then",
-    "later",
-    "again",
-    "and",
-    "but",
-    "publicly",
-    "openly",
-    "strongly",
-    "firmly",
-    "repeatedly",
-    "previously",
-    "recently",
-    "once",
-    "further",
-    "that",
-    "who",
-    "which",
-    "the",
-    "a",
-    "an",
-    "as",
-    "when",
-    "while",
-    "yet",
-    "so",
-    "it's",
-];
-
-/// Pronouns that stand for a holder named earlier.
-const PRONOUNS: &[&str] = &["he", "she", "they", "it", "we", "i"];
-
 fn is_pronoun(name: &str) -> bool {
     let words: Vec<String> = name
         .split(|c: char| !c.is_alphanumeric() && c != '\'')
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
-        .filter(|w| !FUNCTION_WORDS.contains(&w.as_str()))
+        .filter(|w| !FUNCTION_WORDS.contains(w.as_str()))
         .collect();
-    !words.is_empty() && words.iter().all(|w| PRONOUNS.contains(&w.as_str()))
+    !words.is_empty() && words.iter().all(|w| PRONOUNS.contains(w.as_str()))
 }
 
 /// A word or a mark that ends a phrase (comma, quote mark, colon, bracket, dash).
@@ -431,15 +277,15 @@ fn holder_in(text: &str, items: &[Item]) -> Option<Found> {
         })
     };
     let unquoted = |item: &Item| matches!(item, Item::Word { quoted: false, .. });
-    let verb_at = |verbs: &[&str]| {
+    let verb_at = |verbs: &WordList| {
         items
             .iter()
             .enumerate()
             .filter(|(_, item)| unquoted(item))
-            .find(|(_, item)| lower(item).is_some_and(|w| verbs.contains(&w.as_str())))
+            .find(|(_, item)| lower(item).is_some_and(|w| verbs.contains(w.as_str())))
             .map(|(k, _)| k)
     };
-    if let Some(k) = verb_at(SPEECH_VERBS) {
+    if let Some(k) = verb_at(&HOLDER_SPEECH_VERBS) {
         if lower(&items[k]).as_deref() == Some("according") {
             let to = k + 1;
             let agent = (lower(items.get(to)?).as_deref() == Some("to"))
@@ -460,8 +306,8 @@ fn holder_in(text: &str, items: &[Item]) -> Option<Found> {
             before.or(subject).or_else(|| phrase_after(text, items, k)),
         );
     }
-    let k = verb_at(STANCE_VERBS)?;
-    let passive = k > 0 && lower(&items[k - 1]).is_some_and(|w| BE_FORMS.contains(&w.as_str()));
+    let k = verb_at(&STANCE_VERBS)?;
+    let passive = k > 0 && lower(&items[k - 1]).is_some_and(|w| BE_FORMS.contains(w.as_str()));
     let by = items[k + 1..]
         .iter()
         .take_while(|item| matches!(item, Item::Word { .. }))
@@ -478,40 +324,6 @@ fn holder_in(text: &str, items: &[Item]) -> Option<Found> {
     found(k, phrase_before(text, items, subject_end))
 }
 
-/// Words that open an introductory phrase rather than a subject ("In London, …").
-const INTRODUCTORY_WORDS: &[&str] = &[
-    "in",
-    "at",
-    "on",
-    "for",
-    "after",
-    "before",
-    "during",
-    "speaking",
-    "asked",
-    "with",
-    "from",
-    "as",
-    "while",
-    "when",
-    "since",
-    "despite",
-    "under",
-    "by",
-    "to",
-    "of",
-    "following",
-    "meanwhile",
-    "however",
-    "but",
-    "and",
-    "yet",
-    "earlier",
-    "later",
-    "separately",
-    "also",
-];
-
 /// The first phrase of the sentence before `items[k]` that is not introductory: the subject of
 /// "X, who …, said".
 fn leading_subject(text: &str, items: &[Item], k: usize) -> Option<(usize, usize)> {
@@ -526,7 +338,7 @@ fn leading_subject(text: &str, items: &[Item], k: usize) -> Option<(usize, usize
             Item::Word { quoted: true, .. } => return None,
             Item::Break(_) => {
                 let introductory = phrase.first().is_some_and(|&(start, end)| {
-                    INTRODUCTORY_WORDS.contains(&text[start..end].to_lowercase().as_str())
+                    INTRODUCTORY_WORDS.contains(text[start..end].to_lowercase().as_str())
                 });
                 if !phrase.is_empty() && !introductory && phrase.len() <= MAX_HOLDER_WORDS {
                     return span_naming_someone(text, phrase.into_iter());
@@ -574,7 +386,7 @@ fn span_naming_someone(
     let words: Vec<(usize, usize)> = words.collect();
     let names = words
         .iter()
-        .any(|&(start, end)| !FUNCTION_WORDS.contains(&text[start..end].to_lowercase().as_str()));
+        .any(|&(start, end)| !FUNCTION_WORDS.contains(text[start..end].to_lowercase().as_str()));
     if !names {
         return None;
     }

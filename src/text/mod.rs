@@ -3,6 +3,6 @@
 
 pub mod context;
 pub mod discovery;
-mod gazetteer;
 pub mod holders;
+pub mod lexicon;
 pub mod sentences;

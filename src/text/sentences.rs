@@ -3,6 +3,7 @@
 //! Rules rather than a model: a sentence ends at `.`, `!` or `?` (plus closing quotes and
 //! brackets) followed by whitespace and something that can start a sentence, or at a line break.
 //! Common abbreviations, initials and decimal numbers do not end sentences.
+use super::lexicon::ABBREVIATIONS;
 
 /// One sentence: its byte range in the article and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,15 +15,6 @@ pub struct Sentence<'a> {
     /// The sentence, trimmed.
     pub text: &'a str,
 }
-
-/// Words after which a period does not end a sentence (lower case; also the words that keep
-/// their dot when [`crate::ner::words`] splits a text).
-pub(crate) const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "st",
-    "jr", "sr", "inc", "ltd", "co", "corp", "vs", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-    "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "etc", "approx", "dept",
-    "est", "fig", "mt", "ft", "rev", "hon", "pres", "gov't",
-];
 
 const CLOSERS: &[char] = &['"', '\'', '”', '’', ')', ']', '»'];
 
@@ -105,7 +97,7 @@ fn ends_sentence(text: &str, chars: &[(usize, char)], at: usize, next: usize) ->
         .map_or(0, |p| p + 1);
     let word = &text[chars.get(word_start).map_or(0, |&(o, _)| o)..chars[at].0];
     let lower = word.to_lowercase();
-    if ABBREVIATIONS.contains(&lower.as_str()) {
+    if ABBREVIATIONS.contains(lower.as_str()) {
         return false;
     }
     // "No. 10" is a number, "said no." ends a sentence.

@@ -1,0 +1,102 @@
+//! What a stance model reads for each labelled actor of an article-level file: one example
+//! record per actor, its context as the text, written to a file a user can read or train on.
+
+use std::path::Path;
+
+use super::dataset::article_examples;
+use crate::error::{Error, Result};
+use crate::text::context::ContextPolicy;
+
+/// What [`write_context_file`] wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContextSummary {
+    /// Articles read.
+    pub articles: usize,
+    /// Records written, per label in first-seen order.
+    pub labels: Vec<(String, usize)>,
+}
+
+/// Reads the article-level file `input` and writes `output` (whole, then renamed into place)
+/// with one example-level record per labelled actor: the actor's context chosen by `policy`
+/// as its text, marked (« Erdogan ») when `mark_actor` is set, exactly as training and
+/// evaluation expand the file.
+pub fn write_context_file(
+    input: &Path,
+    output: &Path,
+    policy: ContextPolicy,
+    mark_actor: bool,
+) -> Result<ContextSummary> {
+    let mut summary = ContextSummary::default();
+    let mut buffer = Vec::new();
+    for (line, article) in super::articles::read_articles(input)? {
+        for example in article_examples(&article, policy, mark_actor) {
+            super::count_label(&mut summary.labels, &example.label);
+            let json = serde_json::to_vec(&example).map_err(|e| Error::Record {
+                path: input.to_path_buf(),
+                line,
+                message: e.to_string(),
+            })?;
+            buffer.extend(json);
+            buffer.push(b'\n');
+        }
+        summary.articles += 1;
+    }
+    crate::data::jsonl::write_whole(output, &buffer)?;
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_labelled_actor_becomes_one_record_with_its_context() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("a.jsonl");
+        std::fs::write(
+            &input,
+            concat!(
+                r#"{"id": "a1", "topic": "the dam", "text": "Egypt condemned the dam. Kenya hosted a summit on trade.", "#,
+                r#""actors": [{"name": "Egypt", "stance": "AGAINST"}, {"name": "Kenya", "stance": "NONE"}]}"#,
+                "\n"
+            ),
+        )
+        .unwrap();
+        let output = dir.path().join("out.jsonl");
+        let policy = ContextPolicy {
+            budget_chars: 700,
+            speaker_aware: true,
+        };
+        let summary = write_context_file(&input, &output, policy, true).unwrap();
+        assert_eq!(summary.articles, 1);
+        assert_eq!(
+            summary.labels,
+            [("AGAINST".to_string(), 1), ("NONE".to_string(), 1)]
+        );
+        let written = std::fs::read_to_string(&output).unwrap();
+        let lines: Vec<serde_json::Value> = written
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines[0]["id"], "a1#0");
+        assert_eq!(lines[0]["text"], "« Egypt » condemned the dam.");
+        assert_eq!(lines[1]["text"], "« Kenya » hosted a summit on trade.");
+    }
+
+    #[test]
+    fn a_bad_line_names_the_file_and_line_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("a.jsonl");
+        std::fs::write(&input, "{\"id\": \"a1\", \"topic\": \"t\"}\n").unwrap();
+        let output = dir.path().join("out.jsonl");
+        let policy = ContextPolicy {
+            budget_chars: 700,
+            speaker_aware: false,
+        };
+        let error = write_context_file(&input, &output, policy, false)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("a.jsonl:1"), "{error}");
+        assert!(!output.exists());
+    }
+}
