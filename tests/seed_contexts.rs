@@ -5,10 +5,9 @@
 
 use std::path::PathBuf;
 
-use stance::text::context::{actor_context, with_known_aliases, ActorMentions, ContextPolicy};
+use stance::text::article::ArticleText;
+use stance::text::context::ContextPolicy;
 use stance::text::discovery::discover_actors;
-use stance::text::holders::Holders;
-use stance::text::sentences::split_sentences;
 
 const TOPIC: &str = "the Kurdish independence referendum";
 
@@ -26,18 +25,20 @@ fn article() -> Option<String> {
 
 /// The context of the actor `name` (with `aliases`), as the default model's settings choose it.
 fn context(text: &str, name: &str, aliases: &[String]) -> String {
-    let sentences = split_sentences(text);
-    let holders = Holders::find(&sentences);
-    let mentions = ActorMentions::new(name, aliases);
-    let policy = ContextPolicy {
+    let article = ArticleText::new(text, policy());
+    article.context(&article.mentions(name, aliases), TOPIC).text
+}
+
+fn policy() -> ContextPolicy {
+    ContextPolicy {
         budget_chars: 700,
         speaker_aware: true,
-    };
-    actor_context(&sentences, &holders, &mentions, TOPIC, policy).text
+    }
 }
 
 fn given(text: &str, name: &str) -> String {
-    context(text, name, &with_known_aliases(name, &[], text))
+    let article = ArticleText::new(text, policy());
+    article.context(&article.given_actor(name, &[]), TOPIC).text
 }
 
 fn discovered(text: &str, needle: &str) -> String {

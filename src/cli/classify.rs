@@ -9,7 +9,7 @@ use clap::Args;
 use serde::{Deserialize, Serialize};
 use stance::data::jsonl::JsonlReader;
 use stance::model::{Classification, PairInput};
-use stance::text::context::{actor_mention_forms, mark_actor_mentions};
+use stance::text::mentions::{actor_mention_forms, mark_actor_mentions};
 
 use super::{read_text, DEFAULT_MODEL};
 

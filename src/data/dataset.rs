@@ -7,10 +7,9 @@ use std::path::Path;
 use super::jsonl::JsonlReader;
 use super::schema::{Article, Example, RawRecord, Record};
 use crate::error::{Error, Result};
-use crate::text::context::{
-    actor_context, mark_actor_mentions, with_known_aliases, ActorMentions, ContextPolicy,
-};
-use crate::text::sentences::split_sentences;
+use crate::text::article::ArticleText;
+use crate::text::context::ContextPolicy;
+use crate::text::mentions::mark_actor_mentions;
 
 /// How to read labelled files.
 #[derive(Debug, Clone)]
@@ -113,20 +112,18 @@ pub fn article_examples(
     policy: ContextPolicy,
     mark_actor: bool,
 ) -> Vec<Example> {
-    let sentences = split_sentences(&article.text);
-    let holders = policy.holders(&sentences);
+    let text = ArticleText::new(&article.text, policy);
     article
         .actors
         .iter()
         .enumerate()
         .map(|(index, actor)| {
-            let aliases = with_known_aliases(&actor.name, &actor.aliases, &article.text);
-            let mentions = ActorMentions::new(&actor.name, &aliases);
-            let context = actor_context(&sentences, &holders, &mentions, &article.topic, policy);
+            let mentions = text.given_actor(&actor.name, &actor.aliases);
+            let context = text.context(&mentions, &article.topic);
             Example {
                 id: format!("{}#{index}", article.id),
                 topic: article.topic.clone(),
-                text: context.model_text(&sentences, &mentions, mark_actor),
+                text: text.model_text(&context, &mentions, mark_actor),
                 actor: Some(actor.name.clone()),
                 label: actor.stance.clone(),
             }

@@ -12,7 +12,7 @@ use std::path::Path;
 use super::none_labels::NONE_LABEL;
 use super::schema::{Article, Example};
 use crate::error::{Error, Result};
-use crate::text::context::{with_known_aliases, ActorMentions};
+use crate::text::mentions::{with_known_aliases, ActorMentions};
 use crate::text::sentences::split_sentences;
 
 /// The scorer's label of a sentence that shows the actor's stance on the topic.

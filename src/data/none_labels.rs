@@ -8,9 +8,9 @@ use std::path::Path;
 
 use crate::data::schema::{ActorStance, Article};
 use crate::error::{Error, Result};
-use crate::text::context::{actor_context, ActorMentions, ContextPolicy};
-use crate::text::discovery::{discover_actors, same_actor};
-use crate::text::sentences::split_sentences;
+use crate::text::article::ArticleText;
+use crate::text::context::ContextPolicy;
+use crate::text::discovery::same_actor;
 
 /// The label given to derived actors.
 pub const NONE_LABEL: &str = "NONE";
@@ -23,9 +23,8 @@ pub fn off_topic_actors(
     policy: ContextPolicy,
     per_article: usize,
 ) -> Vec<ActorStance> {
-    let sentences = split_sentences(&article.text);
-    let holders = policy.holders(&sentences);
-    discover_actors(&article.text)
+    let text = ArticleText::new(&article.text, policy);
+    text.actors()
         .into_iter()
         .filter(|found| {
             !article
@@ -34,8 +33,7 @@ pub fn off_topic_actors(
                 .any(|labelled| same_actor(found, &labelled.name, &labelled.aliases))
         })
         .filter(|found| {
-            let mentions = ActorMentions::new(&found.name, &found.aliases);
-            let context = actor_context(&sentences, &holders, &mentions, &article.topic, policy);
+            let context = text.context(&text.mentions(&found.name, &found.aliases), &article.topic);
             context.mentioned && !context.on_topic
         })
         .take(per_article)

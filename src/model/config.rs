@@ -73,7 +73,7 @@ pub struct StanceSettings {
     /// The marks themselves, opening and closing, each followed/preceded by one space
     /// (`« Erdogan »`): recorded so that a user building inputs in Python sees the convention in
     /// the folder (README, "Use the model from Python"). Only
-    /// [`crate::text::context::ACTOR_MARKS`] is supported.
+    /// [`crate::text::mentions::ACTOR_MARKS`] is supported.
     #[serde(default = "default_actor_marks")]
     pub actor_marks: [String; 2],
     /// Whether an actor's context prefers the sentences it holds (its statements and actions)
@@ -100,7 +100,7 @@ fn default_context_chars() -> usize {
 }
 
 fn default_actor_marks() -> [String; 2] {
-    let (open, close) = crate::text::context::ACTOR_MARKS;
+    let (open, close) = crate::text::mentions::ACTOR_MARKS;
     [open.to_string(), close.to_string()]
 }
 

@@ -9,10 +9,9 @@ use super::article::ArticleInput;
 use crate::actors::ActorFinder;
 use crate::error::Result;
 use crate::model::{PairInput, StanceModel};
-use crate::text::context::{
-    actor_context, with_known_aliases, ActorContext, ActorMentions, ContextPolicy,
-};
-use crate::text::sentences::split_sentences;
+use crate::text::article::ArticleText;
+use crate::text::context::{ActorContext, ContextPolicy};
+use crate::text::mentions::with_known_aliases;
 
 /// How articles are processed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,15 +147,19 @@ pub fn predict_articles(
     let mut sentence_texts: Vec<Vec<String>> = Vec::with_capacity(articles.len());
     let resolved = resolve_actors(articles, finder, options)?;
     for ((index, article), actors) in articles.iter().enumerate().zip(resolved) {
-        let sentences = split_sentences(&article.text);
-        let holders = policy.holders(&sentences);
+        let text = ArticleText::new(&article.text, policy);
         for actor in actors {
-            let mentions = ActorMentions::new(&actor.name, &actor.aliases);
-            let context = actor_context(&sentences, &holders, &mentions, &article.topic, policy);
-            model_texts.push(context.model_text(&sentences, &mentions, mark_actor));
+            let mentions = text.mentions(&actor.name, &actor.aliases);
+            let context = text.context(&mentions, &article.topic);
+            model_texts.push(text.model_text(&context, &mentions, mark_actor));
             jobs.push((index, actor, context));
         }
-        sentence_texts.push(sentences.iter().map(|s| s.text.to_string()).collect());
+        sentence_texts.push(
+            text.sentences()
+                .iter()
+                .map(|s| s.text.to_string())
+                .collect(),
+        );
     }
     let pairs: Vec<PairInput> = jobs
         .iter()

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::text::context::ActorMentions;
+use crate::text::mentions::ActorMentions;
 use crate::text::sentences::split_sentences;
 
 /// A run of text: `(text, sentence index or -1 between sentences, actor index or -1)`.
