@@ -200,7 +200,7 @@ impl<'d, 'a> Analysis<'d, 'a> {
 
     /// Whether a multi-word chunk contains a word that makes it unlikely to be a person:
     /// acronyms, place or event words ("Ocean", "Games"), or words the article also uses in
-    /// lower case ("Indigenous", "Metals").
+    /// lower case ("Energy" where the article also writes "energy").
     pub(super) fn multiword_has_non_name(&self, sp: Span) -> bool {
         let d = self.doc;
         let surface = d.surface(sp);
