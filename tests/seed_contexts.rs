@@ -26,14 +26,13 @@ fn article() -> Option<String> {
 /// The context of the actor `name` (with `aliases`), as the default model's settings choose it.
 fn context(text: &str, name: &str, aliases: &[String]) -> String {
     let article = ArticleText::new(text, policy());
-    article.context(&article.mentions(name, aliases), TOPIC).text
+    article
+        .context(&article.mentions(name, aliases), TOPIC)
+        .text
 }
 
 fn policy() -> ContextPolicy {
-    ContextPolicy {
-        budget_chars: 700,
-        speaker_aware: true,
-    }
+    ContextPolicy { budget_chars: 700 }
 }
 
 fn given(text: &str, name: &str) -> String {

@@ -38,8 +38,8 @@ pub struct ContextsArgs {
     /// The JSONL file to write.
     #[arg(long, short)]
     output: PathBuf,
-    /// Take the context settings from this stance model (its budget, actor marks and
-    /// speaker-aware choice) instead of the flags below.
+    /// Take the context settings from this stance model (its budget and actor marks) instead of
+    /// the flags below.
     #[arg(long, short)]
     model: Option<PathBuf>,
     /// Characters of an actor's context.
@@ -48,9 +48,6 @@ pub struct ContextsArgs {
     /// Wrap the actor's mentions in marks (« Erdogan »).
     #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set, conflicts_with = "model")]
     mark_actor: bool,
-    /// Prefer what the actor says or does to what others say about it.
-    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set, conflicts_with = "model")]
-    speaker_aware: bool,
     /// Print nothing on success.
     #[arg(long, short)]
     quiet: bool,
@@ -175,7 +172,6 @@ pub fn run(command: DataCommand) -> anyhow::Result<()> {
         DataCommand::AddNone(args) => {
             let policy = ContextPolicy {
                 budget_chars: args.context_chars,
-                speaker_aware: true,
             };
             let summary = add_none_labels(&args.input, &args.output, policy, args.per_article)
                 .with_context(|| format!("adding NONE actors to {}", args.input.display()))?;
@@ -222,7 +218,6 @@ pub fn run(command: DataCommand) -> anyhow::Result<()> {
                     (
                         ContextPolicy {
                             budget_chars: settings.context_chars,
-                            speaker_aware: settings.speaker_aware,
                         },
                         settings.mark_actor,
                     )
@@ -230,7 +225,6 @@ pub fn run(command: DataCommand) -> anyhow::Result<()> {
                 None => (
                     ContextPolicy {
                         budget_chars: args.context_chars,
-                        speaker_aware: args.speaker_aware,
                     },
                     args.mark_actor,
                 ),

@@ -56,10 +56,6 @@ pub struct EvalArgs {
     /// model's, as in training).
     #[arg(long)]
     context_chars: Option<usize>,
-    /// Choose article contexts speaker-aware or not (default: as the model was trained), to
-    /// compare the two on one model.
-    #[arg(long, value_name = "BOOL")]
-    speaker_aware: Option<bool>,
     /// Examples per forward pass.
     #[arg(long, default_value_t = 64)]
     batch_size: usize,
@@ -109,9 +105,6 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     let mut options = LoadOptions::for_model(&model, args.skip_invalid);
     if let Some(chars) = args.context_chars {
         options.context_chars = chars;
-    }
-    if let Some(speaker_aware) = args.speaker_aware {
-        options.speaker_aware = speaker_aware;
     }
     let loaded = load_examples(&args.data, &options)?;
     if loaded.skipped > 0 {

@@ -211,7 +211,6 @@ fn init(args: InitArgs) -> anyhow::Result<()> {
     let spec = ClassifierSpec {
         context_chars: None,
         mark_actor: None,
-        speaker_aware: None,
         labels: Some(args.labels.iter().map(|l| l.trim().to_string()).collect()),
         pooling: Some(match args.pooling {
             PoolingArg::Cls => Pooling::Cls,

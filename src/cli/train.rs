@@ -119,10 +119,6 @@ pub struct TrainArgs {
     /// encoder, the base model's choice for a stance model.
     #[arg(long, value_name = "BOOL")]
     mark_actor: Option<bool>,
-    /// Prefer what an actor says or does to what others say about it when choosing its context
-    /// from an article; default: on for a base encoder, the base model's choice for a stance model.
-    #[arg(long, value_name = "BOOL")]
-    speaker_aware: Option<bool>,
     /// First segment of each input pair, with `{topic}` and `{actor}` slots (default: the base
     /// model's; "{topic} [SEP] {actor}" for a base encoder).
     #[arg(long, value_name = "TEMPLATE")]
@@ -274,7 +270,6 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         settings.max_length = args.max_length;
         settings.context_chars = args.context_chars;
         settings.mark_actor = args.mark_actor;
-        settings.speaker_aware = args.speaker_aware;
         settings.first_segment_template = args.template.clone();
         settings.topic_flips = args.topic_flips;
         settings.checkpoint_every = args.checkpoint_every;

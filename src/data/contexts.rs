@@ -63,10 +63,7 @@ mod tests {
         )
         .unwrap();
         let output = dir.path().join("out.jsonl");
-        let policy = ContextPolicy {
-            budget_chars: 700,
-            speaker_aware: true,
-        };
+        let policy = ContextPolicy { budget_chars: 700 };
         let summary = write_context_file(&input, &output, policy, true).unwrap();
         assert_eq!(summary.articles, 1);
         assert_eq!(
@@ -89,10 +86,7 @@ mod tests {
         let input = dir.path().join("a.jsonl");
         std::fs::write(&input, "{\"id\": \"a1\", \"topic\": \"t\"}\n").unwrap();
         let output = dir.path().join("out.jsonl");
-        let policy = ContextPolicy {
-            budget_chars: 700,
-            speaker_aware: false,
-        };
+        let policy = ContextPolicy { budget_chars: 700 };
         let error = write_context_file(&input, &output, policy, false)
             .unwrap_err()
             .to_string();

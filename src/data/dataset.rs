@@ -24,9 +24,6 @@ pub struct LoadOptions {
     /// [`crate::model::config::StanceSettings::mark_actor`]); applies to example-level records
     /// with an `actor` too.
     pub mark_actor: bool,
-    /// Choose speaker-aware contexts (the model's
-    /// [`crate::model::config::StanceSettings::speaker_aware`]).
-    pub speaker_aware: bool,
 }
 
 impl LoadOptions {
@@ -39,7 +36,6 @@ impl LoadOptions {
             skip_invalid,
             context_chars: settings.context_chars,
             mark_actor: settings.mark_actor,
-            speaker_aware: settings.speaker_aware,
         }
     }
 }
@@ -90,7 +86,6 @@ pub fn load_examples(path: &Path, options: &LoadOptions) -> Result<Loaded> {
             Ok(Record::Article(article)) => {
                 let policy = ContextPolicy {
                     budget_chars: options.context_chars,
-                    speaker_aware: options.speaker_aware,
                 };
                 loaded
                     .examples
@@ -145,7 +140,6 @@ mod tests {
             skip_invalid,
             context_chars: 1000,
             mark_actor: false,
-            speaker_aware: false,
         }
     }
 

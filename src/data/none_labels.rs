@@ -107,10 +107,7 @@ mod tests {
         }
     }
 
-    const POLICY: ContextPolicy = ContextPolicy {
-        budget_chars: 700,
-        speaker_aware: true,
-    };
+    const POLICY: ContextPolicy = ContextPolicy { budget_chars: 700 };
 
     #[test]
     fn only_unlabelled_actors_off_the_topic_become_none() {

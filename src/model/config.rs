@@ -77,9 +77,9 @@ pub struct StanceSettings {
     #[serde(default = "default_actor_marks")]
     pub actor_marks: [String; 2],
     /// Whether an actor's context prefers the sentences it holds (its statements and actions)
-    /// to sentences in which someone else speaks about it
-    /// ([`crate::text::context::ContextPolicy::speaker_aware`]). New models do; a config
-    /// written before this setting existed did not.
+    /// to sentences in which someone else speaks about it ([`crate::text::context`]). Always
+    /// true: a config written before this setting existed (or with it false) chose contexts by
+    /// mentions alone, which is no longer built, and is refused with a clear error.
     #[serde(default)]
     pub speaker_aware: bool,
     /// When set, the folder holds an evidence scorer (`evidence/`) and an actor whose context has
@@ -240,6 +240,18 @@ impl BertConfig {
                 return Err(invalid(
                     "model_type",
                     format!("`{model_type}` is not supported; stance reads BERT models"),
+                ));
+            }
+        }
+        if let Some(settings) = &self.stance {
+            if !settings.speaker_aware {
+                return Err(invalid(
+                    "stance.speaker_aware",
+                    "false: this model was trained on contexts chosen by mentions alone, which \
+                     stance no longer builds; retrain it with `stance train`, or set the field \
+                     to true to read it with speaker-aware contexts (its accuracy with them is \
+                     not measured)"
+                        .to_string(),
                 ));
             }
         }
@@ -470,6 +482,19 @@ mod tests {
         "max_position_embeddings":512,"model_type":"bert","num_attention_heads":12,
         "num_hidden_layers":6,"pad_token_id":0,"position_embedding_type":"absolute",
         "transformers_version":"4.8.2","type_vocab_size":2,"use_cache":true,"vocab_size":30522}"#;
+
+    #[test]
+    fn a_model_without_speaker_aware_contexts_is_refused_by_name() {
+        let old = MINILM.replacen('{', r#"{"stance": {"context_chars": 700},"#, 1);
+        let error = BertConfig::parse(&old, Path::new("old/config.json"))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("old/config.json"), "{error}");
+        assert!(error.contains("stance.speaker_aware"), "{error}");
+        assert!(error.contains("retrain"), "{error}");
+        let new = MINILM.replacen('{', r#"{"stance": {"speaker_aware": true},"#, 1);
+        BertConfig::parse(&new, Path::new("new/config.json")).unwrap();
+    }
 
     #[test]
     fn base_config_gets_default_labels_and_keeps_unknown_fields() {

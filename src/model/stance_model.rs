@@ -36,8 +36,6 @@ pub struct ClassifierSpec {
     pub context_chars: Option<usize>,
     /// Whether actor mentions are marked (see [`StanceSettings::mark_actor`]).
     pub mark_actor: Option<bool>,
-    /// Whether contexts are speaker-aware (see [`StanceSettings::speaker_aware`]).
-    pub speaker_aware: Option<bool>,
 }
 
 /// The result of classifying one pair.
@@ -152,7 +150,7 @@ impl StanceModel {
             temperature: 1.0,
             mark_actor: spec.mark_actor.unwrap_or(base.mark_actor),
             actor_marks: base.actor_marks,
-            speaker_aware: spec.speaker_aware.unwrap_or(base.speaker_aware),
+            speaker_aware: true,
             // A scorer belongs to the model it was chosen for, not to what is trained from it.
             evidence_threshold: None,
             // Training learns a new prior: a shift chosen for the old head means nothing.

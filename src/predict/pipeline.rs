@@ -138,7 +138,6 @@ pub fn predict_articles(
     let mark_actor = settings.mark_actor;
     let policy = ContextPolicy {
         budget_chars: settings.context_chars,
-        speaker_aware: settings.speaker_aware,
     };
     // (article index, actor, context) for every actor of every article, and the context as the
     // model reads it.

@@ -1,14 +1,14 @@
 //! One article read once: its sentences, who holds the view of each, and on top of them the
 //! actors it mentions and the context of each actor. Prediction, training data and the NONE
 //! labeller all start here, so an article goes through the same stages whoever asks:
-//! [`super::sentences`] → [`super::holders`] (speaker-aware contexts only) →
+//! [`super::sentences`] → [`super::holders`] →
 //! [`super::mentions`] → [`super::context`]; [`super::discovery`] when the actors are not given.
 //!
 //! ```
 //! use stance::text::article::ArticleText;
 //! use stance::text::context::ContextPolicy;
 //! let text = "Turkey rejected the referendum. Iran agreed with Ankara. Russia hosted talks on Syria.";
-//! let article = ArticleText::new(text, ContextPolicy { budget_chars: 700, speaker_aware: true });
+//! let article = ArticleText::new(text, ContextPolicy { budget_chars: 700 });
 //! assert_eq!(article.sentences().len(), 3);
 //!
 //! // A given actor is found under the aliases the gazetteer knows too ("Ankara" for Turkey).
@@ -86,9 +86,7 @@ impl<'t> ArticleText<'t> {
 
     /// The context of the actor with `mentions`, chosen for `topic` by the article's policy.
     pub fn context(&self, mentions: &ActorMentions, topic: &str) -> ActorContext {
-        let holders = self
-            .holders
-            .get_or_init(|| self.policy.holders(&self.sentences));
+        let holders = self.holders.get_or_init(|| Holders::find(&self.sentences));
         actor_context(&self.sentences, holders, mentions, topic, self.policy)
     }
 
@@ -107,35 +105,29 @@ impl<'t> ArticleText<'t> {
 mod tests {
     use super::*;
 
-    fn policy(speaker_aware: bool) -> ContextPolicy {
-        ContextPolicy {
-            budget_chars: 700,
-            speaker_aware,
-        }
+    fn policy() -> ContextPolicy {
+        ContextPolicy { budget_chars: 700 }
     }
 
     #[test]
     fn contexts_match_the_stages_run_by_hand() {
         let text = "Egypt condemned the dam. \"It is a threat,\" Egypt's minister said. \
                     Ethiopia said the dam would bring power. Kenya hosted a summit on trade.";
-        for aware in [false, true] {
-            let article = ArticleText::new(text, policy(aware));
-            let sentences = split_sentences(text);
-            let holders = policy(aware).holders(&sentences);
-            for name in ["Egypt", "Ethiopia", "Kenya", "Sudan"] {
-                let by_hand = ActorMentions::new(name, &with_known_aliases(name, &[], text));
-                let expected =
-                    actor_context(&sentences, &holders, &by_hand, "the dam", policy(aware));
-                let mentions = article.given_actor(name, &[]);
-                assert_eq!(mentions, by_hand);
-                assert_eq!(article.context(&mentions, "the dam"), expected, "{name}");
-            }
+        let article = ArticleText::new(text, policy());
+        let sentences = split_sentences(text);
+        let holders = Holders::find(&sentences);
+        for name in ["Egypt", "Ethiopia", "Kenya", "Sudan"] {
+            let by_hand = ActorMentions::new(name, &with_known_aliases(name, &[], text));
+            let expected = actor_context(&sentences, &holders, &by_hand, "the dam", policy());
+            let mentions = article.given_actor(name, &[]);
+            assert_eq!(mentions, by_hand);
+            assert_eq!(article.context(&mentions, "the dam"), expected, "{name}");
         }
     }
 
     #[test]
     fn an_actor_never_mentioned_gets_the_lead_and_is_not_mentioned() {
-        let article = ArticleText::new("Talks began. They ended.", policy(true));
+        let article = ArticleText::new("Talks began. They ended.", policy());
         let mentions = article.mentions("Sudan", &[]);
         let context = article.context(&mentions, "talks");
         assert!(!context.mentioned);

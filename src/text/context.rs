@@ -1,11 +1,11 @@
 //! The context of one actor in an article, within a length budget: the sentences that mention
-//! it ([`super::mentions`]), its quotes and pronoun follow-ups; for models with
-//! speaker-aware contexts, what the actor itself says or does before what others say about it.
+//! it ([`super::mentions`]) or that it holds ([`super::holders`]: its quotes, reported speech
+//! and pronoun follow-ups), what the actor itself says or does before what others say about it.
+//! (Contexts by mentions alone, which models before speaker-aware contexts read, are no longer
+//! built: such a model folder is refused when it is loaded.)
 
 use super::holders::Holders;
-use super::lexicon::{
-    FOLLOW_UP_OPENERS, PLACE_MODIFIERS, PLACE_PREPOSITIONS, PREPOSITIONS, TOPIC_STOP_WORDS,
-};
+use super::lexicon::{PLACE_MODIFIERS, PLACE_PREPOSITIONS, PREPOSITIONS, TOPIC_STOP_WORDS};
 use super::mentions::ActorMentions;
 use super::sentences::Sentence;
 
@@ -60,37 +60,6 @@ impl ActorContext {
 pub struct ContextPolicy {
     /// Characters of context at most, in whole sentences (the first chosen one always fits).
     pub budget_chars: usize,
-    /// Whether the actor's own statements and actions (sentences it holds, see
-    /// [`super::holders`]) and neutral mentions are preferred to sentences in which someone else
-    /// speaks about it; the latter are used only when the former say nothing on the topic.
-    pub speaker_aware: bool,
-}
-
-impl ContextPolicy {
-    /// What [`actor_context`] needs to know of who holds the sentences: found only when the
-    /// contexts are speaker-aware (mention-based ones ignore it).
-    pub fn holders(&self, sentences: &[Sentence]) -> Holders {
-        if self.speaker_aware {
-            Holders::find(sentences)
-        } else {
-            Holders::default()
-        }
-    }
-}
-
-/// Chooses the context of the actor described by `mentions` (see [`ContextPolicy`]).
-pub fn actor_context(
-    sentences: &[Sentence],
-    holders: &Holders,
-    mentions: &ActorMentions,
-    topic: &str,
-    policy: ContextPolicy,
-) -> ActorContext {
-    if policy.speaker_aware {
-        speaker_aware_context(sentences, holders, mentions, topic, policy.budget_chars)
-    } else {
-        mention_context(sentences, mentions, topic, policy.budget_chars)
-    }
 }
 
 /// The context of an actor by what it holds: sentences whose holder is the actor (its quotes,
@@ -99,13 +68,14 @@ pub fn actor_context(
 /// another holder talks about the actor ("Rouhani denounced the KRG's move") are left out unless
 /// nothing of the actor's own touches the topic. Mentions that only place something ("in
 /// northern Iraq") do not count when the actor is mentioned otherwise too.
-fn speaker_aware_context(
+pub fn actor_context(
     sentences: &[Sentence],
     holders: &Holders,
     mentions: &ActorMentions,
     topic: &str,
-    budget_chars: usize,
+    policy: ContextPolicy,
 ) -> ActorContext {
+    let budget_chars = policy.budget_chars;
     let holds = |i: usize| {
         holders
             .of(i)
@@ -281,77 +251,6 @@ fn clip_point(text: &str, budget: usize) -> usize {
     }
 }
 
-/// The context by mentions alone (models trained before speaker-aware contexts): sentences that
-/// mention the actor first, then pronoun follow-ups, until `budget_chars` is used; in article
-/// order. An actor that is never mentioned gets the article's first sentences.
-fn mention_context(
-    sentences: &[Sentence],
-    mentions: &ActorMentions,
-    topic: &str,
-    budget_chars: usize,
-) -> ActorContext {
-    let mentioning: Vec<usize> = sentences
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| mentions.occurs_in(s.text))
-        .map(|(i, _)| i)
-        .collect();
-    let mentioned = !mentioning.is_empty();
-    let follow_ups: Vec<usize> = mentioning
-        .iter()
-        .map(|&i| i + 1)
-        .filter(|i| *i < sentences.len() && !mentioning.contains(i))
-        .filter(|&i| opens_with_follow_up(sentences[i].text))
-        .collect();
-    // `"… first part. Second part," said X.`: the sentences inside the quote belong to X too,
-    // when X is named in the attribution after the closing mark (a name inside the quote is
-    // someone the speaker talks about, not the speaker).
-    let quote_blocks: Vec<(usize, usize)> = mentioning
-        .iter()
-        .filter_map(|&i| {
-            let start = quote_start(sentences, i)?;
-            attributed_after_quote(sentences[i].text, mentions).then_some((start, i))
-        })
-        .collect();
-    let quoted: Vec<usize> = quote_blocks
-        .iter()
-        .flat_map(|&(start, end)| start..end)
-        .filter(|i| !mentioning.contains(i))
-        .collect();
-    let candidates: Vec<usize> = if mentioned {
-        // Within the budget, what the actor says or does about the topic comes first (mentions,
-        // attributed quotes and pronoun follow-ups that touch the topic), then its other
-        // mentions and quotes, then other follow-ups.
-        let keys = topic_keys(topic);
-        // A quote is one statement: on the topic if any of its sentences is.
-        let touches = |i: &usize| {
-            let block = quote_blocks
-                .iter()
-                .find(|&&(start, end)| (start..=end).contains(i))
-                .map_or(*i..=*i, |&(start, end)| start..=end);
-            block
-                .into_iter()
-                .any(|j| touches_topic(sentences[j].text, &keys))
-        };
-        let direct: Vec<usize> = mentioning.into_iter().chain(quoted).collect();
-        let (direct_on_topic, direct_other): (Vec<usize>, Vec<usize>) =
-            direct.into_iter().partition(touches);
-        let (follow_on_topic, follow_other): (Vec<usize>, Vec<usize>) =
-            follow_ups.into_iter().partition(touches);
-        direct_on_topic
-            .into_iter()
-            .chain(follow_on_topic)
-            .chain(direct_other)
-            .chain(follow_other)
-            .collect()
-    } else {
-        (0..sentences.len()).collect()
-    };
-    let mut context = choose(sentences, candidates, budget_chars, mentioned);
-    context.on_topic = any_touches_topic(sentences, &context.sentence_indices, topic);
-    context
-}
-
 /// Whether any of the sentences at `indices` has a word of `topic`.
 fn any_touches_topic(sentences: &[Sentence], indices: &[usize], topic: &str) -> bool {
     let keys = topic_keys(topic);
@@ -379,80 +278,25 @@ fn touches_topic(sentence: &str, keys: &[String]) -> bool {
         })
 }
 
-/// Sentences a quote may span before its attribution.
-const MAX_QUOTE_SENTENCES: usize = 5;
-
-/// Whether `text` closes a quote that it did not open (`… measures," said Rouhani.`), or opens
-/// one it does not close, judged by curly quotes when present and by parity of straight ones.
-fn quote_balance(text: &str) -> i32 {
-    let opening = text.matches('“').count() as i32;
-    let closing = text.matches('”').count() as i32;
-    if opening + closing > 0 {
-        return opening - closing;
-    }
-    // Straight quotes: an odd count is unbalanced; the position of the first one says which way.
-    let straight: Vec<usize> = text.match_indices('"').map(|(i, _)| i).collect();
-    if straight.len().is_multiple_of(2) {
-        return 0;
-    }
-    let first = straight[0];
-    let before = text[..first].trim();
-    // A quote mark at the start, or after a colon, opens; one after words closes.
-    if before.is_empty() || before.ends_with(':') {
-        1
-    } else {
-        -1
-    }
-}
-
-/// Whether the actor is named after the last closing quote mark of `sentence` (`…," said X.`).
-fn attributed_after_quote(sentence: &str, mentions: &ActorMentions) -> bool {
-    let close = sentence
-        .rfind('\u{201d}')
-        .or_else(|| sentence.rfind('"'))
-        .unwrap_or(0);
-    mentions
-        .spans(sentence)
-        .iter()
-        .any(|&(start, _)| start > close)
-}
-
-/// The sentence where the quote closed in sentence `index` was opened, if it spans sentences.
-fn quote_start(sentences: &[Sentence], index: usize) -> Option<usize> {
-    if quote_balance(sentences[index].text) >= 0 {
-        return None;
-    }
-    (index.saturating_sub(MAX_QUOTE_SENTENCES)..index)
-        .rev()
-        .find(|&j| quote_balance(sentences[j].text) > 0)
-}
-
-fn opens_with_follow_up(sentence: &str) -> bool {
-    let first = sentence
-        .trim_start_matches(|c: char| !c.is_alphanumeric())
-        .split(|c: char| !c.is_alphanumeric())
-        .next()
-        .unwrap_or_default()
-        .to_lowercase();
-    FOLLOW_UP_OPENERS.contains(first.as_str())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The context as models without speaker-aware contexts choose it.
-    fn legacy(
+    /// The context within `budget_chars`.
+    fn within(
         sentences: &[Sentence],
         mentions: &ActorMentions,
         topic: &str,
         budget_chars: usize,
     ) -> ActorContext {
-        let policy = ContextPolicy {
-            budget_chars,
-            speaker_aware: false,
-        };
-        actor_context(sentences, &Holders::default(), mentions, topic, policy)
+        let policy = ContextPolicy { budget_chars };
+        actor_context(
+            sentences,
+            &Holders::find(sentences),
+            mentions,
+            topic,
+            policy,
+        )
     }
 
     /// The speaker-aware context with an unlimited budget.
@@ -462,7 +306,6 @@ mod tests {
         let aliases: Vec<String> = aliases.iter().map(|a| a.to_string()).collect();
         let policy = ContextPolicy {
             budget_chars: 10_000,
-            speaker_aware: true,
         };
         let mentions = ActorMentions::new(name, &aliases);
         let context = actor_context(&sentences, &holders, &mentions, topic, policy);
@@ -533,17 +376,18 @@ mod tests {
                     Erdogan said the referendum was illegitimate.";
         let sentences = split_sentences(text);
         let mentions = ActorMentions::new("Erdogan", &[]);
-        let context = legacy(&sentences, &mentions, "the independence referendum", 50);
+        let context = within(&sentences, &mentions, "the independence referendum", 50);
         assert_eq!(context.sentence_indices, [2], "{}", context.text);
-        let no_topic = legacy(&sentences, &mentions, "", 50);
-        assert_eq!(no_topic.sentence_indices, [0]);
+        // Without a topic, what Erdogan does himself ("praised") wins over a bare mention.
+        let no_topic = within(&sentences, &mentions, "", 50);
+        assert_eq!(no_topic.sentence_indices, [1]);
     }
 
     #[test]
     fn a_quote_spanning_sentences_belongs_to_its_speaker() {
         let text = "Talks went on. \"We reject it. It is a plot. We will act,\" said Rouhani. Others left. \u{201c}Fine. Good,\u{201d} Erdogan said.";
         let sentences = split_sentences(text);
-        let rouhani = legacy(
+        let rouhani = within(
             &sentences,
             &ActorMentions::new("Hassan Rouhani", &[]),
             "",
@@ -555,7 +399,7 @@ mod tests {
             rouhani.text
         );
         assert!(!rouhani.text.contains("Talks"), "{}", rouhani.text);
-        let erdogan = legacy(&sentences, &ActorMentions::new("Erdogan", &[]), "", 1000);
+        let erdogan = within(&sentences, &ActorMentions::new("Erdogan", &[]), "", 1000);
         assert!(
             erdogan.text.starts_with("\u{201c}Fine."),
             "{}",
@@ -570,7 +414,7 @@ mod tests {
             "Talks went on. \"We reject the vote. Turkey and Iran must act,\" said Rouhani. \
                     \"No one recognises you. It is illegitimate,\" said Erdogan.";
         let sentences = split_sentences(text);
-        let turkey = legacy(
+        let turkey = within(
             &sentences,
             &ActorMentions::new("Turkey", &[]),
             "the vote",
@@ -584,7 +428,7 @@ mod tests {
         let text = "Erdogan arrived in Tehran with a large delegation of ministers. \
                     \"The vote is a plot. No one recognises you. It is illegitimate,\" said Erdogan.";
         let sentences = split_sentences(text);
-        let erdogan = legacy(
+        let erdogan = within(
             &sentences,
             &ActorMentions::new("Erdogan", &[]),
             "the vote",
@@ -604,7 +448,7 @@ mod tests {
                     Erdogan said the vote was illegitimate. He added that Ankara would act. \
                     Markets were calm.";
         let sentences = split_sentences(text);
-        let context = legacy(
+        let context = within(
             &sentences,
             &ActorMentions::new("Recep Tayyip Erdogan", &[]),
             "the vote",
@@ -616,15 +460,16 @@ mod tests {
             context.text.starts_with("Turkey's President") && context.text.ends_with("would act.")
         );
 
-        let small = legacy(
+        let small = within(
             &sentences,
             &ActorMentions::new("Recep Tayyip Erdogan", &[]),
             "",
             60,
         );
-        assert_eq!(small.sentence_indices, [0]);
+        // Within a small budget, his own statement comes before the sentence that names him.
+        assert_eq!(small.sentence_indices, [2]);
 
-        let absent = legacy(&sentences, &ActorMentions::new("Israel", &[]), "", 60);
+        let absent = within(&sentences, &ActorMentions::new("Israel", &[]), "", 60);
         assert!(!absent.mentioned);
         assert_eq!(absent.sentence_indices, [0]);
     }

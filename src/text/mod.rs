@@ -3,7 +3,7 @@
 //! | stage | file | gives |
 //! |---|---|---|
 //! | sentences | `sentences.rs` | byte ranges of sentences |
-//! | holders | `holders.rs` | who holds the view of each sentence (speaker-aware contexts) |
+//! | holders | `holders.rs` | who holds the view of each sentence |
 //! | mentions | `mentions.rs` | the ways the article names one actor, and its marks |
 //! | context | `context.rs` | the sentences of one actor within a budget |
 //! | discovery | `discovery/` | the actors of an article that names none (rules) |

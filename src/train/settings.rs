@@ -72,9 +72,6 @@ pub struct TrainSettings {
     /// encoder gets marks).
     #[serde(default)]
     pub mark_actor: Option<bool>,
-    /// Speaker-aware contexts; `None` keeps the base model's choice (a base encoder gets them).
-    #[serde(default)]
-    pub speaker_aware: Option<bool>,
     /// First segment of the input pair (see
     /// [`crate::model::config::StanceSettings::first_segment_template`]); `None` keeps the base
     /// model's.
@@ -120,7 +117,6 @@ impl TrainSettings {
             max_length: None,
             context_chars: 1200,
             mark_actor: None,
-            speaker_aware: None,
             first_segment_template: None,
             topic_flips: 0.0,
             checkpoint_every: 200,

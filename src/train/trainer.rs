@@ -249,7 +249,6 @@ fn classifier_spec(settings: &TrainSettings) -> ClassifierSpec {
         max_length: settings.max_length,
         context_chars: Some(settings.context_chars),
         mark_actor: settings.mark_actor,
-        speaker_aware: settings.speaker_aware,
         first_segment_template: settings.first_segment_template.clone(),
         ..Default::default()
     }

@@ -132,8 +132,6 @@ word_lists! {
     PRONOUNS => "pronouns.txt",
     /// Words that open an introductory phrase rather than a subject ("In London, ...").
     INTRODUCTORY_WORDS => "introductory_words.txt",
-    /// Words that open a sentence continuing the previous speaker's point.
-    FOLLOW_UP_OPENERS => "follow_up_openers.txt",
     /// Words that mark an organisation's name, whose last word is no surname.
     MENTION_ORGANISATION_WORDS => "mention_organisation_words.txt",
     /// Titles, which end no surname ("Eurogroup President").
