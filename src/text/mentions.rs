@@ -2,7 +2,7 @@
 //! words ([`ActorMentions`]), the aliases the gazetteer adds for a user-given name, and the
 //! marks (« Erdogan ») that show a model whose stance is asked.
 
-use super::lexicon::{MENTION_ORGANISATION_WORDS, MENTION_TITLE_WORDS};
+use super::lexicon::{ORGANISATION_NOUNS, MENTION_TITLE_WORDS};
 
 /// The ways an article may refer to one actor.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +77,7 @@ fn surname(name: &str) -> Option<&str> {
         .all(|w| w.chars().next().is_some_and(char::is_uppercase));
     let organisation = words.iter().any(|w| {
         let w = w.to_lowercase();
-        MENTION_ORGANISATION_WORDS.contains(w.as_str()) || MENTION_TITLE_WORDS.contains(w.as_str())
+        ORGANISATION_NOUNS.contains(w.as_str()) || MENTION_TITLE_WORDS.contains(w.as_str())
     });
     let last = *words.last()?;
     (capitalised && !organisation && last.chars().count() >= 3).then_some(last)
@@ -104,7 +104,7 @@ pub fn with_known_aliases(name: &str, aliases: &[String], text: &str) -> Vec<Str
             let word = word.trim_matches(|c: char| !c.is_alphanumeric());
             let proper = word.chars().next().is_some_and(char::is_uppercase)
                 && word.chars().count() >= 4
-                && !MENTION_ORGANISATION_WORDS.contains(word.to_lowercase().as_str());
+                && !ORGANISATION_NOUNS.contains(word.to_lowercase().as_str());
             if !proper {
                 continue;
             }

@@ -76,7 +76,7 @@ word_lists! {
     PORTFOLIOS => "portfolios.txt",
     /// Capitalised words that mark an organisation when they head a name ("... Party").
     ORGANISATION_SIGNALS => "organisation_signals.txt",
-    /// Lower-case nouns for bodies without a name ("the central bank's governor").
+    /// Lower-case nouns for organisations and bodies ("the central bank's governor").
     ORGANISATION_NOUNS => "organisation_nouns.txt",
     /// Signal words that are party names on their own ("the Greens").
     PARTY_NICKNAMES => "party_nicknames.txt",
@@ -132,8 +132,6 @@ word_lists! {
     PRONOUNS => "pronouns.txt",
     /// Words that open an introductory phrase rather than a subject ("In London, ...").
     INTRODUCTORY_WORDS => "introductory_words.txt",
-    /// Words that mark an organisation's name, whose last word is no surname.
-    MENTION_ORGANISATION_WORDS => "mention_organisation_words.txt",
     /// Titles, which end no surname ("Eurogroup President").
     MENTION_TITLE_WORDS => "mention_title_words.txt",
     /// Words before a name that make it a preposition's object rather than a subject.
