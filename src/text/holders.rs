@@ -8,8 +8,7 @@
 //! news prose and leave a sentence without a holder when none of them applies.
 
 use super::lexicon::{
-    WordList, BE_FORMS, FUNCTION_WORDS, HOLDER_SPEECH_VERBS, INTRODUCTORY_WORDS, PRONOUNS,
-    STANCE_VERBS,
+    WordList, BE_FORMS, FUNCTION_WORDS, INTRODUCTORY_WORDS, PRONOUNS, SPEECH_VERBS, STANCE_VERBS,
 };
 use super::sentences::Sentence;
 
@@ -285,7 +284,7 @@ fn holder_in(text: &str, items: &[Item]) -> Option<Found> {
             .find(|(_, item)| lower(item).is_some_and(|w| verbs.contains(w.as_str())))
             .map(|(k, _)| k)
     };
-    if let Some(k) = verb_at(&HOLDER_SPEECH_VERBS) {
+    if let Some(k) = verb_at(&SPEECH_VERBS) {
         if lower(&items[k]).as_deref() == Some("according") {
             let to = k + 1;
             let agent = (lower(items.get(to)?).as_deref() == Some("to"))

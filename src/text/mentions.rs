@@ -2,7 +2,7 @@
 //! words ([`ActorMentions`]), the aliases the gazetteer adds for a user-given name, and the
 //! marks (« Erdogan ») that show a model whose stance is asked.
 
-use super::lexicon::{ORGANISATION_NOUNS, MENTION_TITLE_WORDS};
+use super::lexicon::{MENTION_TITLE_WORDS, ORGANISATION_NOUNS};
 
 /// The ways an article may refer to one actor.
 #[derive(Debug, Clone, PartialEq, Eq)]

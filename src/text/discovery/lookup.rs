@@ -63,7 +63,10 @@ impl Lexicon {
             actor_modifiers: set(&lx::ACTOR_MODIFIERS),
             locatives: set(&lx::LOCATIVES),
             capital_nouns: set(&lx::CAPITAL_MODIFIED_NOUNS),
-            speech: set(&lx::SPEECH_VERBS),
+            speech: [&lx::SPEECH_VERBS, &lx::STANCE_VERBS, &lx::ACTOR_VERBS]
+                .into_iter()
+                .flat_map(|list| list.entries().iter().copied())
+                .collect(),
             fillers: set(&lx::VERB_FILLERS),
             stop: set(&lx::STOP_WORDS),
             common_subjects: set(&lx::COMMON_SUBJECTS),

@@ -112,14 +112,15 @@ word_lists! {
     AFFILIATION_STOPS => "affiliation_stops.txt",
 
     // Verbs.
-    /// Verbs of speaking and stance-taking that make a name before or after them an actor.
-    SPEECH_VERBS => "speech_verbs.txt",
+    /// Other verbs whose subject is an actor (speech and stances the holders do not read yet,
+    /// actions); discovery reads all three verb lists.
+    ACTOR_VERBS => "actor_verbs.txt",
     /// Verbs that make an appositive name the speaker ("the association, TUSIAD, welcomed").
     APPOSITIVE_SPEECH_VERBS => "appositive_speech_verbs.txt",
     /// Auxiliaries and adverbs between a subject and its speech verb.
     VERB_FILLERS => "verb_fillers.txt",
     /// Verbs that attribute speech: their subject holds the sentence's view.
-    HOLDER_SPEECH_VERBS => "holder_speech_verbs.txt",
+    SPEECH_VERBS => "speech_verbs.txt",
     /// Verbs that express a position: their subject (or agent) holds the sentence's view.
     STANCE_VERBS => "stance_verbs.txt",
     /// Forms of "to be" that make a following participle passive ("is rejected by").
@@ -181,6 +182,25 @@ mod tests {
             assert!(text.starts_with("# "), "{file}: no description");
             let names: Vec<&str> = gazetteer::table_names(file, text);
             check_sorted_unique(file, &names);
+        }
+    }
+
+    #[test]
+    fn the_verb_lists_share_no_verb_and_appositive_verbs_are_among_them() {
+        for verb in SPEECH_VERBS.entries() {
+            assert!(!STANCE_VERBS.contains(verb), "{verb}: speech and stance");
+            assert!(!ACTOR_VERBS.contains(verb), "{verb}: speech and actor");
+        }
+        for verb in STANCE_VERBS.entries() {
+            assert!(!ACTOR_VERBS.contains(verb), "{verb}: stance and actor");
+        }
+        for verb in APPOSITIVE_SPEECH_VERBS.entries() {
+            assert!(
+                SPEECH_VERBS.contains(verb)
+                    || STANCE_VERBS.contains(verb)
+                    || ACTOR_VERBS.contains(verb),
+                "{verb}: appositive but in no verb list"
+            );
         }
     }
 
