@@ -24,7 +24,7 @@ use candle_core::{Device, Tensor};
 use serde_json::json;
 use stance::data::dataset::{load_examples, LoadOptions};
 use stance::model::attention::set_fused_kernels;
-use stance::model::dense::{set_precision, Precision};
+use stance::model::dense::Precision;
 use stance::model::{
     ClassifierSpec, DropoutRng, EncodedPair, EncoderInput, PairInput, StanceModel, TrainScope,
 };
@@ -134,10 +134,10 @@ fn main() -> anyhow::Result<()> {
     let args = parse_args()?;
     let model_dir = args.model.to_string_lossy().into_owned();
     set_fused_kernels(!args.unfused);
-    set_precision(args.precision);
 
     let load = timed(args.reps, || Ok(StanceModel::load(&model_dir)?))?;
-    let model = StanceModel::load(&model_dir)?;
+    let mut model = StanceModel::load(&model_dir)?;
+    model.set_precision(args.precision);
     let examples = load_examples(&args.pairs, &LoadOptions::for_model(&model, false))?.examples;
     if examples.len() < BATCH {
         bail!("{}: need at least {BATCH} pairs", args.pairs.display());

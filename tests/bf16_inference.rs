@@ -1,13 +1,13 @@
 //! Inference with bf16 linear layers (`--precision bf16`): close to f32 on the same model, a
-//! different computation where the CPU has AVX-512 BF16 (so the test sees the kernel run), and
-//! never used for weights that are being trained. In a file of its own: the precision switch is
-//! process-wide.
+//! different computation where the CPU has AVX-512 BF16 (so the test sees the kernel run), never
+//! used for weights that are being trained, and a property of each loaded model: two models in
+//! one process run their own precision.
 
 mod common;
 
 use common::{encode_contexts, max_abs, max_abs_diff, write_tiny_folder};
 use stance::model::bf16_gemm;
-use stance::model::dense::{set_precision, Precision};
+use stance::model::dense::Precision;
 use stance::model::{ClassifierSpec, StanceModel, TrainScope};
 
 #[test]
@@ -18,18 +18,24 @@ fn bf16_logits_are_close_to_f32_and_trained_weights_stay_f32() {
     }
     let dir = tempfile::tempdir().unwrap();
     write_tiny_folder(dir.path(), 17, false);
-    let model = StanceModel::from_dir(dir.path()).unwrap();
+    let f32_model = StanceModel::from_dir(dir.path()).unwrap();
+    let mut bf16_model = StanceModel::from_dir(dir.path()).unwrap();
+    bf16_model.set_precision(Precision::Bf16);
+    assert_eq!(f32_model.precision(), Precision::F32);
     let texts = [
         "Ankara would not recognise the vote.",
         "The minister said the court ruling was against the deal, and they would reject the tax.",
         "Iran backed the climate deal.",
     ];
-    let input = encode_contexts(&model, "the deal", &texts);
+    let input = encode_contexts(&f32_model, "the deal", &texts);
 
-    set_precision(Precision::F32);
-    let f32_logits = model.logits(&input, None).unwrap();
-    set_precision(Precision::Bf16);
-    let bf16_logits = model.logits(&input, None).unwrap();
+    // Interleaved: each model keeps its own path whatever the other one ran last.
+    let f32_logits = f32_model.logits(&input, None).unwrap();
+    let bf16_logits = bf16_model.logits(&input, None).unwrap();
+    assert_eq!(
+        max_abs_diff(&f32_logits, &f32_model.logits(&input, None).unwrap()),
+        0.0
+    );
     let diff = max_abs_diff(&f32_logits, &bf16_logits);
     let scale = max_abs(&f32_logits);
     assert!(
@@ -42,13 +48,11 @@ fn bf16_logits_are_close_to_f32_and_trained_weights_stay_f32() {
     );
 
     // Weights being trained change every step: they are never packed.
-    let (trainable, _) =
+    let (mut trainable, _) =
         StanceModel::for_training(dir.path(), &ClassifierSpec::default(), TrainScope::All, 0)
             .unwrap();
-    set_precision(Precision::F32);
     let expected = trainable.logits(&input, None).unwrap();
-    set_precision(Precision::Bf16);
+    trainable.set_precision(Precision::Bf16);
     let got = trainable.logits(&input, None).unwrap();
     assert_eq!(max_abs_diff(&expected, &got), 0.0);
-    set_precision(Precision::F32);
 }

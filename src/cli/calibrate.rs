@@ -1,5 +1,6 @@
 //! `stance calibrate`: fit a model's softmax temperature on labelled dev data.
 
+use stance::model::dense::Precision;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -20,9 +21,10 @@ pub struct CalibrateArgs {
     batch_size: usize,
 }
 
-pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
+pub fn run(args: CalibrateArgs, precision: Precision) -> anyhow::Result<()> {
     let mut model = StanceModel::from_dir(&args.model)
         .with_context(|| format!("loading model {}", args.model.display()))?;
+    model.set_precision(precision);
     let options = LoadOptions::for_model(&model, false);
     let loaded = load_examples(&args.data, &options)?;
     if loaded.examples.is_empty() {

@@ -1,6 +1,7 @@
 //! `stance classify`: the stance of one actor (or of the text itself) toward a topic, for a
 //! single text or a JSONL file of pairs.
 
+use stance::model::dense::Precision;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -109,9 +110,9 @@ fn read_pairs(args: &ClassifyArgs) -> anyhow::Result<Vec<PairRecord>> {
     }])
 }
 
-pub fn run(args: ClassifyArgs) -> anyhow::Result<()> {
+pub fn run(args: ClassifyArgs, precision: Precision) -> anyhow::Result<()> {
     let records = read_pairs(&args)?;
-    let model = super::load_model(&args.model, &args.evidence)?;
+    let model = super::load_model(&args.model, &args.evidence, precision)?;
     let mark = model.inputs().settings().mark_actor;
     let contexts: Vec<String> = records
         .iter()

@@ -1,6 +1,7 @@
 //! `stance eval --task discovery`: how many labelled actors discovery finds, by the rules, a
 //! named-entity tagger, or both.
 
+use stance::model::dense::Precision;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
@@ -50,7 +51,11 @@ impl From<DiscoveryArg> for Discovery {
 
 impl DiscoveryOptions {
     /// The finder these options ask for; `model_tagger` is the tagger a stance model carries.
-    pub fn finder(&self, model_tagger: Option<&Path>) -> anyhow::Result<ActorFinder> {
+    pub fn finder(
+        &self,
+        model_tagger: Option<&Path>,
+        precision: Precision,
+    ) -> anyhow::Result<ActorFinder> {
         let folder = self.tagger.as_deref().or(model_tagger);
         let discovery = match (self.discovery, folder) {
             (Some(choice), _) => choice.into(),
@@ -68,8 +73,9 @@ impl DiscoveryOptions {
         };
         let dir = hub::resolve(&folder.to_string_lossy())
             .with_context(|| format!("loading tagger {}", folder.display()))?;
-        let tagger = NerModel::from_dir(&dir)
+        let mut tagger = NerModel::from_dir(&dir)
             .with_context(|| format!("loading tagger {}", dir.display()))?;
+        tagger.set_precision(precision);
         Ok(ActorFinder::new(discovery, Some(tagger))?)
     }
 }
@@ -87,19 +93,17 @@ pub fn model_tagger(model: &str) -> Option<PathBuf> {
 /// article's actors as JSONL (`{"id", "found": [...], "missed": [...]}`) if asked.
 pub fn eval(
     data: &Path,
-    options: &DiscoveryOptions,
+    finder: &ActorFinder,
     max_actors: usize,
     json: Option<&Path>,
     predictions: Option<&Path>,
     stance_model: Option<&StanceModel>,
-    model_tagger: Option<&Path>,
 ) -> anyhow::Result<()> {
-    let finder = options.finder(model_tagger)?;
     let articles: Vec<_> = read_articles(data)?.into_iter().map(|(_, a)| a).collect();
     if articles.is_empty() {
         bail!("{}: no articles", data.display());
     }
-    let (score, found) = score_discovery(&finder, &articles, max_actors)
+    let (score, found) = score_discovery(finder, &articles, max_actors)
         .with_context(|| format!("finding the actors of {}", data.display()))?;
     println!("discovery: {}", finder.discovery().name());
     print!("{}", render_discovery(&score));
@@ -109,7 +113,7 @@ pub fn eval(
                 max_discovered: max_actors,
                 ..PredictOptions::default()
             };
-            let scores = stances_with_discovery(model, &finder, &articles, &options)
+            let scores = stances_with_discovery(model, finder, &articles, &options)
                 .with_context(|| format!("labelling the actors of {}", data.display()))?;
             println!(
                 "stance macro-F1: actors given {:.3}, discovered {:.3} ({} labelled actors not \

@@ -1,5 +1,6 @@
 //! `stance eval`: a model's accuracy, macro-F1 and SemEval F_avg on a labelled file.
 
+use stance::model::dense::Precision;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -70,20 +71,23 @@ pub struct EvalArgs {
     quiet: bool,
 }
 
-pub fn run(args: EvalArgs) -> anyhow::Result<()> {
+pub fn run(args: EvalArgs, precision: Precision) -> anyhow::Result<()> {
     if args.task == super::Task::Discovery {
         let model = match args.stances {
-            true => Some(super::load_model(&args.model, &args.evidence)?),
+            true => Some(super::load_model(&args.model, &args.evidence, precision)?),
             false => None,
         };
+        let finder = args.discovery.finder(
+            super::discovery::model_tagger(&args.model).as_deref(),
+            precision,
+        )?;
         return super::discovery::eval(
             &args.data,
-            &args.discovery,
+            &finder,
             args.max_actors,
             args.json.as_deref(),
             args.predictions.as_deref(),
             model.as_ref(),
-            super::discovery::model_tagger(&args.model).as_deref(),
         );
     }
     if args.task == super::Task::Ner {
@@ -94,9 +98,10 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
             args.predictions.as_deref(),
             args.batch_size,
             args.ner_context.context_sentences,
+            precision,
         );
     }
-    let mut model = super::load_model(&args.model, &args.evidence)?;
+    let mut model = super::load_model(&args.model, &args.evidence, precision)?;
     if !args.logit_shifts.is_empty() {
         model
             .shift_logits(&args.logit_shifts)

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use stance::model::dense::{set_precision, Precision};
+use stance::model::dense::Precision;
 
 mod calibrate;
 mod classify;
@@ -59,16 +59,16 @@ enum Command {
 
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    set_precision(cli.precision);
+    let precision = cli.precision;
     match cli.command {
-        Command::Predict(args) => predict::run(*args),
+        Command::Predict(args) => predict::run(*args, precision),
         Command::Report(args) => report::run(args),
-        Command::Classify(args) => classify::run(args),
+        Command::Classify(args) => classify::run(args, precision),
         Command::Train(args) => train::run(*args),
-        Command::Eval(args) => eval::run(args),
-        Command::Calibrate(args) => calibrate::run(args),
+        Command::Eval(args) => eval::run(args, precision),
+        Command::Calibrate(args) => calibrate::run(args, precision),
         Command::Data(command) => data::run(command),
-        Command::Model(command) => model::run(command),
+        Command::Model(command) => model::run(command, precision),
     }
 }
 
@@ -122,8 +122,13 @@ fn parse_logit_shift(text: &str) -> Result<(String, f64), String> {
     Ok((label.trim().to_string(), amount))
 }
 
-/// Loads the stance model `spec` with the evidence scorer that `options` ask for.
-fn load_model(spec: &str, options: &EvidenceOptions) -> anyhow::Result<stance::model::StanceModel> {
+/// Loads the stance model `spec` with the evidence scorer that `options` ask for, its linear
+/// layers in `precision`.
+fn load_model(
+    spec: &str,
+    options: &EvidenceOptions,
+    precision: Precision,
+) -> anyhow::Result<stance::model::StanceModel> {
     use stance::model::StanceModel;
     let mut model = StanceModel::load(spec).with_context(|| format!("loading model {spec}"))?;
     match (&options.evidence, options.evidence_threshold) {
@@ -139,6 +144,7 @@ fn load_model(spec: &str, options: &EvidenceOptions) -> anyhow::Result<stance::m
             .with_context(|| format!("--evidence-threshold for model {spec}"))?,
         _ => {}
     }
+    model.set_precision(precision);
     Ok(model)
 }
 

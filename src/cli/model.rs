@@ -1,6 +1,7 @@
 //! `stance model info`, `stance model init`, `stance model add-evidence`, `stance model
 //! add-tagger` and `stance model shift`.
 
+use stance::model::dense::Precision;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -97,9 +98,9 @@ pub struct InitArgs {
     force: bool,
 }
 
-pub fn run(command: ModelCommand) -> anyhow::Result<()> {
+pub fn run(command: ModelCommand, precision: Precision) -> anyhow::Result<()> {
     match command {
-        ModelCommand::Info { model } => info(&model),
+        ModelCommand::Info { model } => info(&model, precision),
         ModelCommand::Init(args) => init(args),
         ModelCommand::AddEvidence(args) => add_evidence(&args),
         ModelCommand::AddTagger(args) => add_tagger(&args),
@@ -167,7 +168,7 @@ fn add_evidence(args: &AddEvidenceArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn info(spec: &str) -> anyhow::Result<()> {
+fn info(spec: &str, precision: Precision) -> anyhow::Result<()> {
     let dir = hub::resolve(spec)?;
     let files = ModelFiles::locate(&dir)?;
     let config = files.read_config()?;
@@ -197,6 +198,12 @@ fn info(spec: &str) -> anyhow::Result<()> {
     println!("pooling      {:?}", settings.pooling);
     println!("max length   {} tokens", settings.max_length);
     println!("first segment \"{}\"", settings.first_segment_template);
+    let kernel = match (precision, stance::model::bf16_gemm::supported()) {
+        (Precision::Bf16, true) => "bf16 kernel (this CPU has AVX-512 BF16)",
+        (Precision::Bf16, false) => "f32 (--precision bf16, but this CPU has no AVX-512 BF16)",
+        (Precision::F32, _) => "f32 (--precision f32)",
+    };
+    println!("inference    linear layers in {kernel}");
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! `stance train --task ner` and `stance eval --task ner`: the named-entity tagger on CoNLL files.
 
+use stance::model::dense::Precision;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
@@ -102,9 +103,11 @@ pub fn eval(
     predictions: Option<&Path>,
     batch_size: usize,
     context_sentences: usize,
+    precision: Precision,
 ) -> anyhow::Result<()> {
     let dir = hub::resolve(model).with_context(|| format!("loading model {model}"))?;
-    let tagger = NerModel::from_dir(&dir).with_context(|| format!("loading tagger {model}"))?;
+    let mut tagger = NerModel::from_dir(&dir).with_context(|| format!("loading tagger {model}"))?;
+    tagger.set_precision(precision);
     let sentences = read_conll(data)?;
     if sentences.is_empty() {
         bail!("{}: no sentences", data.display());

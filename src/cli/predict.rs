@@ -1,6 +1,7 @@
 //! `stance predict`: each actor's stance toward the topic in news articles, with evidence; a
 //! table for one article, JSONL for a corpus.
 
+use stance::model::dense::Precision;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -91,16 +92,17 @@ pub struct PredictArgs {
     quiet: bool,
 }
 
-pub fn run(args: PredictArgs) -> anyhow::Result<()> {
+pub fn run(args: PredictArgs, precision: Precision) -> anyhow::Result<()> {
     let options = PredictOptions {
         batch_size: args.batch_size.max(1),
         max_discovered: args.max_actors,
     };
     if let Some(input) = &args.input {
-        let model = super::load_model(&args.model, &args.evidence)?;
-        let finder = args
-            .discovery
-            .finder(super::discovery::model_tagger(&args.model).as_deref())?;
+        let model = super::load_model(&args.model, &args.evidence, precision)?;
+        let finder = args.discovery.finder(
+            super::discovery::model_tagger(&args.model).as_deref(),
+            precision,
+        )?;
         let stream = StreamOptions {
             predict: options,
             chunk_articles: args.chunk,
@@ -165,10 +167,11 @@ pub fn run(args: PredictArgs) -> anyhow::Result<()> {
     if topic.trim().is_empty() {
         bail!("--topic is empty");
     }
-    let model = super::load_model(&args.model, &args.evidence)?;
-    let finder = args
-        .discovery
-        .finder(super::discovery::model_tagger(&args.model).as_deref())?;
+    let model = super::load_model(&args.model, &args.evidence, precision)?;
+    let finder = args.discovery.finder(
+        super::discovery::model_tagger(&args.model).as_deref(),
+        precision,
+    )?;
     let article = ArticleInput {
         id: path.display().to_string(),
         topic: topic.trim().to_string(),

@@ -22,6 +22,11 @@ pub struct EvidenceGate {
 }
 
 impl EvidenceGate {
+    /// Sets the arithmetic of the scorer's linear layers at inference.
+    pub fn set_precision(&mut self, precision: crate::model::dense::Precision) {
+        self.scorer.set_precision(precision);
+    }
+
     /// Wraps `scorer`, which must have the label EVIDENCE; `threshold` is between 0 and 0.5 so
     /// that a gated NONE is also the most probable label.
     pub fn new(scorer: StanceModel, threshold: f64) -> Result<Self> {

@@ -84,6 +84,13 @@ pub struct SelfAttention {
 }
 
 impl SelfAttention {
+    /// Sets the inference precision of every linear layer (see [`crate::model::dense::Dense::set_precision`]).
+    pub fn set_precision(&self, precision: crate::model::dense::Precision) {
+        self.query.set_precision(precision);
+        self.key.set_precision(precision);
+        self.value.set_precision(precision);
+    }
+
     /// Loads `query`, `key` and `value` from `vb` (the `attention.self` prefix).
     pub fn load(vb: VarBuilder, cfg: &BertConfig) -> Result<Self> {
         let hidden = cfg.hidden_size;
@@ -232,6 +239,11 @@ pub struct SelfOutput {
 }
 
 impl SelfOutput {
+    /// Sets the inference precision of every linear layer (see [`crate::model::dense::Dense::set_precision`]).
+    pub fn set_precision(&self, precision: crate::model::dense::Precision) {
+        self.dense.set_precision(precision);
+    }
+
     /// Loads `dense` and `LayerNorm` from `vb` (the `attention.output` prefix).
     pub fn load(vb: VarBuilder, cfg: &BertConfig) -> Result<Self> {
         Ok(SelfOutput {

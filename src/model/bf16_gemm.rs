@@ -8,7 +8,7 @@
 //! asked) is applied to each block while it is still in cache. Rounding to bf16 keeps 8
 //! significant bits, so results differ from f32 by about 0.4 % of a product's magnitude; the
 //! accuracy cost on a real task is measured in docs/results.md, and the path is chosen with
-//! [`super::dense::set_precision`].
+//! [`super::dense::Dense::set_precision`].
 
 use rayon::prelude::*;
 

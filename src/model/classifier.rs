@@ -23,6 +23,11 @@ pub struct SequenceClassifier {
 }
 
 impl SequenceClassifier {
+    /// Sets the inference precision of every linear layer (see [`crate::model::dense::Dense::set_precision`]).
+    pub fn set_precision(&self, precision: crate::model::dense::Precision) {
+        self.encoder.set_precision(precision);
+    }
+
     /// Loads the classifier from `vb` (the checkpoint's root) for `num_labels` classes.
     pub fn load(vb: VarBuilder, cfg: &BertConfig, num_labels: usize) -> Result<Self> {
         let settings = cfg.settings();

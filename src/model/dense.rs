@@ -1,5 +1,7 @@
 //! The encoder's linear layers: candle's f32 `Linear`, and for inference on CPUs with AVX-512
-//! BF16, optionally the bf16 kernel of [`super::bf16_gemm`] (see [`set_precision`]).
+//! BF16, optionally the bf16 kernel of [`super::bf16_gemm`]. The precision belongs to the
+//! loaded layer ([`Dense::set_precision`], set for a whole model by its own `set_precision`),
+//! so two models in one process can run different paths.
 
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -35,19 +37,20 @@ impl std::str::FromStr for Precision {
     }
 }
 
-static PRECISION: AtomicU8 = AtomicU8::new(0);
+impl Precision {
+    /// The name used on the command line and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Precision::F32 => "f32",
+            Precision::Bf16 => "bf16",
+        }
+    }
 
-/// Sets the inference precision of the linear layers for the whole process. Training always
-/// runs in f32 (trained weights change every step; they are never packed).
-pub fn set_precision(precision: Precision) {
-    PRECISION.store(precision as u8, Ordering::Relaxed);
-}
-
-/// The precision set with [`set_precision`].
-pub fn precision() -> Precision {
-    match PRECISION.load(Ordering::Relaxed) {
-        1 => Precision::Bf16,
-        _ => Precision::F32,
+    fn from_u8(value: u8) -> Precision {
+        match value {
+            1 => Precision::Bf16,
+            _ => Precision::F32,
+        }
     }
 }
 
@@ -57,6 +60,8 @@ pub struct Dense {
     linear: Linear,
     /// The bf16 panels, packed on first bf16 use (never for trained weights).
     packed: Arc<OnceLock<Option<PackedWeights>>>,
+    /// This layer's [`Precision`] at inference, f32 until set.
+    precision: Arc<AtomicU8>,
 }
 
 impl Dense {
@@ -65,7 +70,19 @@ impl Dense {
         Ok(Dense {
             linear: candle_nn::linear(in_dim, out_dim, vb)?,
             packed: Arc::new(OnceLock::new()),
+            precision: Arc::new(AtomicU8::new(Precision::F32 as u8)),
         })
+    }
+
+    /// Sets the arithmetic of this layer at inference. Training always runs in f32 (trained
+    /// weights change every step; they are never packed), whatever is set here.
+    pub fn set_precision(&self, precision: Precision) {
+        self.precision.store(precision as u8, Ordering::Relaxed);
+    }
+
+    /// The arithmetic set with [`Dense::set_precision`].
+    pub fn precision(&self) -> Precision {
+        Precision::from_u8(self.precision.load(Ordering::Relaxed))
     }
 
     /// The f32 layer, as the training path reads it.
@@ -99,7 +116,7 @@ impl Dense {
     /// it, f32 input that needs no gradient, and weights that are not being trained.
     fn packed_for(&self, xs: &Tensor) -> Option<&PackedWeights> {
         let weight = self.linear.weight();
-        if precision() != Precision::Bf16
+        if self.precision() != Precision::Bf16
             || xs.dtype() != DType::F32
             || xs.track_op()
             || weight.is_variable()

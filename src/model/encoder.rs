@@ -30,6 +30,13 @@ pub struct BertEncoder {
 }
 
 impl BertEncoder {
+    /// Sets the inference precision of every linear layer (see [`crate::model::dense::Dense::set_precision`]).
+    pub fn set_precision(&self, precision: crate::model::dense::Precision) {
+        for layer in &self.layers {
+            layer.set_precision(precision);
+        }
+    }
+
     /// Loads the encoder from `vb` (the `bert` prefix of a checkpoint).
     pub fn load(vb: VarBuilder, cfg: &BertConfig) -> Result<Self> {
         let embeddings = Embeddings::load(vb.pp("embeddings"), cfg)?;

@@ -25,6 +25,12 @@ pub struct FeedForward {
 }
 
 impl FeedForward {
+    /// Sets the inference precision of every linear layer (see [`crate::model::dense::Dense::set_precision`]).
+    pub fn set_precision(&self, precision: crate::model::dense::Precision) {
+        self.intermediate.set_precision(precision);
+        self.output.set_precision(precision);
+    }
+
     /// Loads `intermediate.dense`, `output.dense` and `output.LayerNorm` from `vb` (one layer's
     /// prefix).
     pub fn load(vb: VarBuilder, cfg: &BertConfig) -> Result<Self> {

@@ -18,6 +18,13 @@ pub struct BertLayer {
 }
 
 impl BertLayer {
+    /// Sets the inference precision of every linear layer (see [`crate::model::dense::Dense::set_precision`]).
+    pub fn set_precision(&self, precision: crate::model::dense::Precision) {
+        self.attention.set_precision(precision);
+        self.attention_output.set_precision(precision);
+        self.feed_forward.set_precision(precision);
+    }
+
     /// Loads one layer from `vb` (the `bert.encoder.layer.N` prefix).
     pub fn load(vb: VarBuilder, cfg: &BertConfig) -> Result<Self> {
         Ok(BertLayer {

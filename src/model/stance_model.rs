@@ -10,6 +10,7 @@ use rand::SeedableRng;
 use super::checkpoint::Tensors;
 use super::classifier::{SequenceClassifier, TrainingForward};
 use super::config::{BertConfig, Pooling, StanceSettings};
+use super::dense::Precision;
 use super::dropout::DropoutRng;
 use super::encoder::EncoderInput;
 use super::folder::{self, ModelFiles};
@@ -63,6 +64,7 @@ pub struct StanceModel {
     parameters: Parameters,
     source_dir: PathBuf,
     evidence: Option<Box<EvidenceGate>>,
+    precision: Precision,
 }
 
 fn weights_error(path: &Path, error: impl std::fmt::Display) -> Error {
@@ -73,6 +75,21 @@ fn weights_error(path: &Path, error: impl std::fmt::Display) -> Error {
 }
 
 impl StanceModel {
+    /// Sets the arithmetic of the model's linear layers at inference, its evidence scorer's
+    /// too; f32 until set. Weights being trained always run in f32.
+    pub fn set_precision(&mut self, precision: Precision) {
+        self.classifier.set_precision(precision);
+        if let Some(gate) = &mut self.evidence {
+            gate.set_precision(precision);
+        }
+        self.precision = precision;
+    }
+
+    /// The precision set with [`StanceModel::set_precision`].
+    pub fn precision(&self) -> Precision {
+        self.precision
+    }
+
     /// Loads a fine-tuned classifier for inference from a folder or a Hugging Face model id.
     pub fn load(spec: &str) -> Result<Self> {
         Self::from_dir(&hub::resolve(spec)?)
@@ -115,6 +132,7 @@ impl StanceModel {
             parameters: Parameters::Frozen(tensors),
             source_dir: files.dir,
             evidence,
+            precision: Precision::F32,
         })
     }
 
@@ -183,6 +201,7 @@ impl StanceModel {
                 },
                 source_dir: files.dir,
                 evidence: None,
+                precision: Precision::F32,
             },
             collected.fresh,
         ))
@@ -322,6 +341,8 @@ impl StanceModel {
         let vb = VarBuilder::from_tensors(tensors.clone(), DType::F32, &Device::Cpu);
         self.classifier = SequenceClassifier::load(vb, &self.config, self.labels.len())
             .map_err(|e| weights_error(&self.source_dir, e))?;
+        // The rebuilt layers run as the model did.
+        self.classifier.set_precision(self.precision);
         let mut settings = self.config.settings();
         for (label, amount) in shift {
             *settings.logit_shift.entry(label.clone()).or_insert(0.0) += amount;

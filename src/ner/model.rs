@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::model::checkpoint::Tensors;
 use crate::model::classifier::backward_through_encoder;
 use crate::model::config::BertConfig;
+use crate::model::dense::Precision;
 use crate::model::dropout::{Dropout, DropoutRng};
 use crate::model::encoder::{BertEncoder, EncoderInput, EncoderTape};
 use crate::model::folder::{self, ModelFiles};
@@ -37,6 +38,11 @@ pub struct TokenClassifier {
 }
 
 impl TokenClassifier {
+    /// Sets the inference precision of every linear layer (see [`crate::model::dense::Dense::set_precision`]).
+    pub fn set_precision(&self, precision: crate::model::dense::Precision) {
+        self.encoder.set_precision(precision);
+    }
+
     /// Loads the tagger from `vb` (the checkpoint's root) for `num_labels` tags.
     pub fn load(vb: VarBuilder, cfg: &BertConfig, num_labels: usize) -> candle_core::Result<Self> {
         Ok(TokenClassifier {
@@ -113,6 +119,7 @@ pub struct NerModel {
     network: TokenClassifier,
     parameters: Parameters,
     source_dir: PathBuf,
+    precision: Precision,
 }
 
 fn weights_error(path: &Path, error: impl std::fmt::Display) -> Error {
@@ -131,6 +138,17 @@ pub fn is_token_classifier(config: &BertConfig) -> bool {
 }
 
 impl NerModel {
+    /// Sets the arithmetic of the tagger's linear layers at inference; f32 until set.
+    pub fn set_precision(&mut self, precision: Precision) {
+        self.network.set_precision(precision);
+        self.precision = precision;
+    }
+
+    /// The precision set with [`NerModel::set_precision`].
+    pub fn precision(&self) -> Precision {
+        self.precision
+    }
+
     /// Loads a trained tagger (a `BertForTokenClassification` folder) for inference.
     pub fn from_dir(dir: &Path) -> Result<Self> {
         let files = ModelFiles::locate(dir)?;
@@ -157,6 +175,7 @@ impl NerModel {
             network,
             parameters: Parameters::Frozen(tensors),
             source_dir: files.dir,
+            precision: Precision::F32,
         })
     }
 
@@ -201,6 +220,7 @@ impl NerModel {
                 frozen: collected.frozen,
             },
             source_dir: files.dir,
+            precision: Precision::F32,
         })
     }
 
