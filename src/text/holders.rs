@@ -46,6 +46,21 @@ pub struct Holders {
 
 impl Holders {
     /// Finds the holder of every sentence.
+    ///
+    /// ```
+    /// use stance::text::holders::Holders;
+    /// use stance::text::sentences::split_sentences;
+    /// let text = "Rouhani denounced the KRG's move. \"It is illegal,\" the minister said. \
+    ///             The talks ended.";
+    /// let sentences = split_sentences(text);
+    /// let holders = Holders::find(&sentences);
+    /// // The subject of a stance verb holds the view, not the actor it talks about.
+    /// assert_eq!(holders.of(0).unwrap().text(&sentences), "Rouhani");
+    /// // A quote belongs to whoever the attribution names.
+    /// assert_eq!(holders.of(1).unwrap().text(&sentences), "the minister");
+    /// // Nobody holds a plain report.
+    /// assert!(holders.of(2).is_none());
+    /// ```
     pub fn find(sentences: &[Sentence]) -> Self {
         let scans: Vec<Scan> = {
             let mut inside = false;

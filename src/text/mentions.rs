@@ -13,6 +13,19 @@ pub struct ActorMentions {
 impl ActorMentions {
     /// Patterns for `name` and `aliases`, plus derived ones: the name without a leading "the",
     /// the parts of "Full Name (ACRONYM)", and a person's surname.
+    ///
+    /// ```
+    /// use stance::text::mentions::ActorMentions;
+    /// let krg = ActorMentions::new("the Kurdistan Regional Government (KRG)", &[]);
+    /// assert!(krg.occurs_in("Kurdistan Regional Government officials said"));
+    /// assert!(krg.occurs_in("the KRG-controlled area"));
+    /// // Short all-capital forms match with their case only: "us" is not the US.
+    /// let us = ActorMentions::new("United States", &["US".to_string()]);
+    /// assert!(!us.occurs_in("He told us so."));
+    /// // A person is found by surname too; an organisation's last word is no surname.
+    /// assert!(ActorMentions::new("Recep Tayyip Erdogan", &[]).occurs_in("Erdogan said"));
+    /// assert!(!ActorMentions::new("Gatwick Airport", &[]).occurs_in("Heathrow Airport said"));
+    /// ```
     pub fn new(name: &str, aliases: &[String]) -> Self {
         let mut patterns: Vec<String> = Vec::new();
         let mut add = |p: &str| {

@@ -19,6 +19,18 @@ pub struct Sentence<'a> {
 const CLOSERS: &[char] = &['"', '\'', '”', '’', ')', ']', '»'];
 
 /// Splits `text` into sentences in order. Empty input gives no sentences.
+///
+/// ```
+/// use stance::text::sentences::split_sentences;
+/// let text = "Mr. Smith paid $3.5 million to the U.S. Treasury. \"We agree,\" he said.\nNext";
+/// let sentences: Vec<&str> = split_sentences(text).into_iter().map(|s| s.text).collect();
+/// // Abbreviations, initials and decimals do not end a sentence; a line break does.
+/// assert_eq!(sentences, [
+///     "Mr. Smith paid $3.5 million to the U.S. Treasury.",
+///     "\"We agree,\" he said.",
+///     "Next",
+/// ]);
+/// ```
 pub fn split_sentences(text: &str) -> Vec<Sentence<'_>> {
     let mut sentences = Vec::new();
     let mut start = 0;

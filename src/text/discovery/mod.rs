@@ -128,6 +128,30 @@ pub fn rank_actors(actors: &mut [DiscoveredActor]) {
 }
 
 /// Finds the actors of `text`, most-mentioned first (ties: first mention first).
+///
+/// The merging rules, by example:
+/// ```
+/// use stance::text::discovery::{discover_actors, ActorKind};
+/// let text = "Turkish President Recep Tayyip Erdogan met Iranian President Hassan Rouhani in \
+///             Tehran. Erdogan said Ankara rejected the vote held by the Kurdistan Regional \
+///             Government (KRG). The KRG said it would not back down. Iraqi officials agreed \
+///             with Ankara, Rouhani said.";
+/// let actors = discover_actors(text);
+/// let find = |name: &str| actors.iter().find(|a| a.name == name);
+/// // A president introduced with his country speaks for it; the capital is the country too.
+/// let turkey = find("Turkey").unwrap();
+/// assert_eq!(turkey.kind, ActorKind::Country);
+/// assert!(turkey.aliases.iter().any(|a| a == "Recep Tayyip Erdogan"));
+/// assert!(turkey.aliases.iter().any(|a| a == "Ankara"));
+/// assert!(find("Iran").unwrap().aliases.iter().any(|a| a == "Hassan Rouhani"));
+/// // "Iraqi officials" are the Iraqi government, that is Iraq.
+/// assert!(find("Iraq").is_some());
+/// // A regional government stays apart from its country, its acronym merged into it.
+/// let krg = find("Kurdistan Regional Government").unwrap();
+/// assert!(krg.aliases.iter().any(|a| a == "KRG"));
+/// // A place where something happens is not an actor by that alone.
+/// assert!(find("Tehran").is_none());
+/// ```
 pub fn discover_actors(text: &str) -> Vec<DiscoveredActor> {
     let doc = Doc::new(text);
     let mut analysis = Analysis::new(&doc);
