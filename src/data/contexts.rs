@@ -3,18 +3,10 @@
 
 use std::path::Path;
 
+use super::articles::{write_expanded, Expanded};
 use super::dataset::article_examples;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::text::context::ContextPolicy;
-
-/// What [`write_context_file`] wrote.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ContextSummary {
-    /// Articles read.
-    pub articles: usize,
-    /// Records written, per label in first-seen order.
-    pub labels: Vec<(String, usize)>,
-}
 
 /// Reads the article-level file `input` and writes `output` (whole, then renamed into place)
 /// with one example-level record per labelled actor: the actor's context chosen by `policy`
@@ -25,24 +17,10 @@ pub fn write_context_file(
     output: &Path,
     policy: ContextPolicy,
     mark_actor: bool,
-) -> Result<ContextSummary> {
-    let mut summary = ContextSummary::default();
-    let mut buffer = Vec::new();
-    for (line, article) in super::articles::read_articles(input)? {
-        for example in article_examples(&article, policy, mark_actor) {
-            super::count_label(&mut summary.labels, &example.label);
-            let json = serde_json::to_vec(&example).map_err(|e| Error::Record {
-                path: input.to_path_buf(),
-                line,
-                message: e.to_string(),
-            })?;
-            buffer.extend(json);
-            buffer.push(b'\n');
-        }
-        summary.articles += 1;
-    }
-    crate::data::jsonl::write_whole(output, &buffer)?;
-    Ok(summary)
+) -> Result<Expanded> {
+    write_expanded(input, output, |article| {
+        article_examples(article, policy, mark_actor)
+    })
 }
 
 #[cfg(test)]

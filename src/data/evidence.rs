@@ -11,7 +11,7 @@ use std::path::Path;
 
 use super::none_labels::NONE_LABEL;
 use super::schema::{Article, Example};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::text::mentions::{with_known_aliases, ActorMentions};
 use crate::text::sentences::split_sentences;
 
@@ -166,31 +166,20 @@ pub fn write_evidence_file(
     output: &Path,
     records: EvidenceRecords,
 ) -> Result<EvidenceSummary> {
-    let mut summary = EvidenceSummary::default();
-    let mut buffer = Vec::new();
-    for (line, article) in super::articles::read_articles(input)? {
-        let examples = match records {
-            EvidenceRecords::Stances => {
-                let (examples, missing) = evidence_examples(&article);
-                summary.missing += missing;
-                examples
-            }
-            EvidenceRecords::Sentences => sentence_pairs(&article),
-        };
-        for example in examples {
-            super::count_label(&mut summary.labels, &example.label);
-            let json = serde_json::to_vec(&example).map_err(|e| Error::Record {
-                path: input.to_path_buf(),
-                line,
-                message: e.to_string(),
-            })?;
-            buffer.extend(json);
-            buffer.push(b'\n');
+    let mut missing = 0;
+    let expanded = super::articles::write_expanded(input, output, |article| match records {
+        EvidenceRecords::Stances => {
+            let (examples, left_out) = evidence_examples(article);
+            missing += left_out;
+            examples
         }
-        summary.articles += 1;
-    }
-    crate::data::jsonl::write_whole(output, &buffer)?;
-    Ok(summary)
+        EvidenceRecords::Sentences => sentence_pairs(article),
+    })?;
+    Ok(EvidenceSummary {
+        articles: expanded.articles,
+        labels: expanded.labels,
+        missing,
+    })
 }
 
 #[cfg(test)]
