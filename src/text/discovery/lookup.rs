@@ -79,22 +79,24 @@ impl Lexicon {
             place_signals: set(&lx::PLACE_SIGNALS),
         };
         for (i, p) in gz::places().iter().enumerate() {
-            let t = Target::Place(i);
-            lex.add(p.name, t, Role::Name);
-            p.names.iter().for_each(|s| lex.add(s, t, Role::Name));
-            p.abbrevs.iter().for_each(|s| lex.add(s, t, Role::Abbrev));
-            p.metonyms.iter().for_each(|s| lex.add(s, t, Role::Metonym));
-            p.demonyms.iter().for_each(|s| lex.add(s, t, Role::Demonym));
+            let lists = [&p.names, &p.abbrevs, &p.metonyms, &p.demonyms];
+            lex.add_entry(Target::Place(i), p.name, lists);
         }
         for (i, o) in gz::orgs().iter().enumerate() {
-            let t = Target::Org(i);
-            lex.add(o.name, t, Role::Name);
-            o.names.iter().for_each(|s| lex.add(s, t, Role::Name));
-            o.abbrevs.iter().for_each(|s| lex.add(s, t, Role::Abbrev));
-            o.metonyms.iter().for_each(|s| lex.add(s, t, Role::Metonym));
-            o.demonyms.iter().for_each(|s| lex.add(s, t, Role::Demonym));
+            let lists = [&o.names, &o.abbrevs, &o.metonyms, &o.demonyms];
+            lex.add_entry(Target::Org(i), o.name, lists);
         }
         lex
+    }
+
+    /// Adds a gazetteer row: its canonical name and its names, abbreviations, metonyms and
+    /// demonyms, each with its role.
+    fn add_entry(&mut self, t: Target, name: &str, lists: [&Vec<&'static str>; 4]) {
+        self.add(name, t, Role::Name);
+        let roles = [Role::Name, Role::Abbrev, Role::Metonym, Role::Demonym];
+        for (list, role) in lists.into_iter().zip(roles) {
+            list.iter().for_each(|s| self.add(s, t, role));
+        }
     }
 
     /// First entry wins, so a form listed twice keeps its first meaning.

@@ -63,17 +63,29 @@ pub struct Org {
 impl Place {
     /// Every form the gazetteer lists for the place, its canonical name first.
     pub fn forms(&self) -> impl Iterator<Item = &'static str> + '_ {
-        let lists = [&self.names, &self.abbrevs, &self.metonyms, &self.demonyms];
-        std::iter::once(self.name).chain(lists.into_iter().flatten().copied())
+        all_forms(
+            self.name,
+            [&self.names, &self.abbrevs, &self.metonyms, &self.demonyms],
+        )
     }
 }
 
 impl Org {
     /// Every form the gazetteer lists for the organisation, its canonical name first.
     pub fn forms(&self) -> impl Iterator<Item = &'static str> + '_ {
-        let lists = [&self.names, &self.abbrevs, &self.metonyms, &self.demonyms];
-        std::iter::once(self.name).chain(lists.into_iter().flatten().copied())
+        all_forms(
+            self.name,
+            [&self.names, &self.abbrevs, &self.metonyms, &self.demonyms],
+        )
     }
+}
+
+/// A row's canonical name, then the forms of its lists in order.
+fn all_forms<'r>(
+    name: &'static str,
+    lists: [&'r Vec<&'static str>; 4],
+) -> impl Iterator<Item = &'static str> + 'r {
+    std::iter::once(name).chain(lists.into_iter().flatten().copied())
 }
 
 const PLACES_FILE: &str = include_str!("places.tsv");
