@@ -8,7 +8,9 @@ sentence: "words", "gold", "predicted"), then loads DIR with AutoModelForTokenCl
 (offline, eval mode, f32) and DIR/tokenizer.json with the tokenizers library, encodes each
 sentence's words as pre-tokenised input ([CLS] … [SEP], no truncation, no padding), takes the
 argmax tag of each word's first piece and compares it with stance's. Sentences longer than
-stance's window (128 tokens) are skipped: stance reads them in overlapping windows. Exit status:
+stance's window (128 tokens) are skipped: stance reads them in overlapping windows. A tagger whose
+config says "casing_token_types" gets each piece's casing type as token_type_ids (the rule of
+src/ner/casing.rs, restated below). Exit status:
 0 = the same tags for every sentence checked, 1 = a mismatch, 2 = stance or the folder could not be
 used. Needs torch, transformers and tokenizers; never touches the network.
 """
@@ -29,6 +31,16 @@ from tokenizers import Tokenizer  # noqa: E402
 from transformers import AutoModelForTokenClassification  # noqa: E402
 
 WINDOW = 128
+
+
+def casing_type(word: str) -> int:
+    """0 no capital first letter, 1 a capital first letter, 2 capitals only (two or more)."""
+    letters = [c for c in word if c.isalpha()]
+    if not letters or not letters[0].isupper():
+        return 0
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return 2
+    return 1
 
 
 def main() -> int:
@@ -53,6 +65,7 @@ def main() -> int:
 
     model = AutoModelForTokenClassification.from_pretrained(str(args.model)).eval()
     id2label = model.config.id2label
+    reads_casing = bool(getattr(model.config, "casing_token_types", False))
     tokenizer = Tokenizer.from_file(str(args.model / "tokenizer.json"))
     tokenizer.no_truncation()
     tokenizer.no_padding()
@@ -62,8 +75,12 @@ def main() -> int:
         if len(encoding.ids) > WINDOW:
             skipped += 1
             continue
+        types = [0 if w is None else casing_type(row["words"][w]) for w in encoding.word_ids]
+        if not reads_casing:
+            types = [0] * len(types)
         with torch.no_grad():
-            logits = model(input_ids=torch.tensor([encoding.ids])).logits[0]
+            logits = model(input_ids=torch.tensor([encoding.ids]),
+                           token_type_ids=torch.tensor([types])).logits[0]
         best = logits.argmax(-1).tolist()
         tags, seen = [], set()
         for position, word in enumerate(encoding.word_ids):

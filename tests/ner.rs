@@ -285,6 +285,97 @@ fn a_trained_tagger_is_a_token_classification_folder_that_learns_its_data() {
     assert!(err.contains("named-entity tagger"), "{err}");
 }
 
+/// Pairs of sentences the uncased tokenizer reads alike: only the capital makes the entity.
+const CASED_ONLY: &str = "\
+Turkey NNP B-NP B-LOC
+said VBD B-VP O
+the DT B-NP O
+vote NN I-NP O
+. . O O
+
+turkey NN B-NP O
+said VBD B-VP O
+the DT B-NP O
+vote NN I-NP O
+. . O O
+
+Iran NNP B-NP B-LOC
+backed VBD B-VP O
+the DT B-NP O
+deal NN I-NP O
+. . O O
+
+iran NN B-NP O
+backed VBD B-VP O
+the DT B-NP O
+deal NN I-NP O
+. . O O
+";
+
+#[test]
+fn a_tagger_trained_with_casing_tells_words_apart_by_their_capitals_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().join("base");
+    write_tiny_folder(&base, 11, true);
+    let train = write(tmp.path(), "train.txt", CASED_ONLY);
+    let sentences = read_conll(&train).unwrap();
+    let fit = |casing: &str| {
+        let out = tmp.path().join(format!("tagger-{casing}"));
+        let run = run_stance(&[
+            "train",
+            "--task",
+            "ner",
+            "-q",
+            "--base",
+            base.to_str().unwrap(),
+            "--train",
+            train.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--epochs",
+            "150",
+            "--batch-size",
+            "2",
+            "--lr",
+            "3e-3",
+            "--warmup",
+            "0",
+            "--seed",
+            "3",
+            "--casing",
+            casing,
+        ]);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let tagger = NerModel::from_dir(&out).unwrap();
+        let (report, _) = evaluate_ner(&tagger, &sentences, 8, 1).unwrap();
+        (out, tagger.reads_casing(), report.overall.f1)
+    };
+    let (cased, reads_casing, cased_f1) = fit("true");
+    assert!(reads_casing);
+    assert!(cased_f1 > 0.95, "{cased_f1}");
+    // The folder says so, with one token-type row per casing type, for transformers to load.
+    let config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(cased.join("config.json")).unwrap()).unwrap();
+    assert_eq!(config["casing_token_types"], true);
+    assert_eq!(config["type_vocab_size"], 3);
+    let weights =
+        candle_core::safetensors::load(cased.join("model.safetensors"), &candle_core::Device::Cpu)
+            .unwrap();
+    let name = weights
+        .keys()
+        .find(|k| k.ends_with("token_type_embeddings.weight"))
+        .unwrap();
+    assert_eq!(weights[name].dims(), [3, 32]);
+    // Without casing the pairs are the same input: at best every copy is tagged alike.
+    let (_, reads_casing, uncased_f1) = fit("false");
+    assert!(!reads_casing);
+    assert!(uncased_f1 < 0.7, "{uncased_f1}");
+}
+
 #[test]
 fn a_bad_conll_line_is_named_with_its_file_and_line() {
     let tmp = tempfile::tempdir().unwrap();

@@ -28,6 +28,7 @@ pub struct NerTrainRequest<'a> {
     pub max_length: Option<usize>,
     pub max_steps: Option<usize>,
     pub context_sentences: usize,
+    pub casing: bool,
     pub quiet: bool,
 }
 
@@ -76,6 +77,7 @@ pub fn train(request: &NerTrainRequest) -> anyhow::Result<()> {
     }
     settings.max_steps = request.max_steps;
     settings.context_sentences = request.context_sentences;
+    settings.casing = request.casing;
     let mut reporter = Narrator::new(request.quiet);
     let summary = train_ner(&settings, request.output, request.force, &mut reporter)
         .context("training the tagger")?;

@@ -41,6 +41,10 @@ pub struct TrainArgs {
     task: super::Task,
     #[command(flatten)]
     ner_context: super::NerContext,
+    /// With --task ner: read each word's capitalisation through the token types (the base
+    /// tokenizer is uncased); the saved folder's callers pass casing types as token_type_ids.
+    #[arg(long, value_name = "BOOL", default_value_t = false, action = clap::ArgAction::Set)]
+    casing: bool,
     /// Base model: a folder or Hugging Face model id (an encoder, or a classifier to continue).
     #[arg(long, default_value = DEFAULT_BASE)]
     base: String,
@@ -229,6 +233,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
             max_length: args.max_length,
             max_steps: args.max_steps,
             context_sentences: args.ner_context.context_sentences,
+            casing: args.casing,
             quiet: args.quiet,
         });
     }

@@ -190,6 +190,11 @@ pub struct BertConfig {
     /// Settings of `stance`; absent in base models.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stance: Option<StanceSettings>,
+    /// The token type ids are each word's casing (`stance::ner::casing`), not segments: set on
+    /// taggers trained to read capitals through an uncased tokenizer. transformers loads such a
+    /// folder as it is; its callers pass the casing types as `token_type_ids`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub casing_token_types: bool,
     /// Every other field, kept as it was.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -457,6 +462,7 @@ impl BertConfig {
             id2label: None,
             label2id: None,
             stance: None,
+            casing_token_types: false,
             extra: serde_json::Map::new(),
         }
     }

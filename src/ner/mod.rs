@@ -3,6 +3,7 @@
 //! `BertForTokenClassification` folder.
 //!
 //! - [`conll`]: reading CoNLL files;
+//! - [`casing`]: a word's capitalisation as a token type (the base encoder is uncased);
 //! - [`tags`]: BIO tags and the entities they encode;
 //! - [`windows`]: words to WordPiece windows, long texts cut with overlap;
 //! - [`model`]: the tagger;
@@ -11,6 +12,7 @@
 //! - [`words`]: running text to words as CoNLL spells them, with byte offsets;
 //! - [`entities`]: a tagger's entity mentions in running text.
 
+pub mod casing;
 pub mod conll;
 pub mod entities;
 pub mod metrics;

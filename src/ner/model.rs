@@ -9,6 +9,7 @@ use candle_nn::{Linear, Module, VarBuilder};
 use rand::SeedableRng;
 use tokenizers::Tokenizer;
 
+use super::casing::CASING_TYPES;
 use super::tags::CONLL_LABELS;
 use super::windows::{windows, word_pieces, Window};
 use crate::error::{Error, Result};
@@ -181,8 +182,14 @@ impl NerModel {
 
     /// Builds a tagger for training from any BERT folder (a base encoder, or a tagger to go on
     /// training): a head for `labels` (CoNLL-2003's when `None`) seeded from `seed` unless the
-    /// folder has one for the same tags.
-    pub fn for_training(dir: &Path, labels: Option<&[String]>, seed: u64) -> Result<Self> {
+    /// folder has one for the same tags. With `casing` (or a folder that already reads casing)
+    /// the token types become the words' casing types.
+    pub fn for_training(
+        dir: &Path,
+        labels: Option<&[String]>,
+        seed: u64,
+        casing: bool,
+    ) -> Result<Self> {
         let files = ModelFiles::locate(dir)?;
         let mut config = files.read_config()?;
         let labels: Vec<String> = match labels {
@@ -197,6 +204,11 @@ impl NerModel {
         }
         // A token classifier has no pooler (transformers builds it without one).
         tensors.retain(|name, _| !name.starts_with("bert.pooler."));
+        if casing && !config.casing_token_types {
+            widen_token_types(&mut tensors, &files.weights)?;
+            config.type_vocab_size = CASING_TYPES;
+            config.casing_token_types = true;
+        }
         make_token_classifier(&mut config, &labels);
         let tokenizer = plain_tokenizer(files.read_tokenizer()?);
         let backend = TrainingBackend::new(
@@ -271,22 +283,36 @@ impl NerModel {
         )
     }
 
-    /// Pads windows into one encoder batch.
+    /// Whether the token types carry the words' casing (see [`super::casing`]).
+    pub fn reads_casing(&self) -> bool {
+        self.config.casing_token_types
+    }
+
+    /// Pads windows into one encoder batch; the token types are the casing types when the
+    /// tagger reads casing, all 0 otherwise.
     pub fn batch(&self, rows: &[&Window]) -> Result<EncoderInput> {
         let (_, _, pad) = self.special_ids();
         let longest = rows.iter().map(|w| w.input_ids.len()).max().unwrap_or(0);
         let mut ids = Vec::with_capacity(rows.len() * longest);
         let mut mask = Vec::with_capacity(rows.len() * longest);
+        let mut types = Vec::with_capacity(rows.len() * longest);
         for w in rows {
+            let padding = longest - w.input_ids.len();
             ids.extend_from_slice(&w.input_ids);
-            ids.extend(std::iter::repeat_n(pad, longest - w.input_ids.len()));
+            ids.extend(std::iter::repeat_n(pad, padding));
             mask.extend(std::iter::repeat_n(1u32, w.input_ids.len()));
-            mask.extend(std::iter::repeat_n(0u32, longest - w.input_ids.len()));
+            mask.extend(std::iter::repeat_n(0u32, padding));
+            if self.reads_casing() {
+                types.extend_from_slice(&w.casing);
+                types.extend(std::iter::repeat_n(0u32, padding));
+            } else {
+                types.extend(std::iter::repeat_n(0u32, longest));
+            }
         }
         let shape = (rows.len(), longest);
         Ok(EncoderInput {
             input_ids: Tensor::from_vec(ids, shape, &Device::Cpu)?,
-            token_type_ids: Tensor::zeros(shape, DType::U32, &Device::Cpu)?,
+            token_type_ids: Tensor::from_vec(types, shape, &Device::Cpu)?,
             attention_mask: Tensor::from_vec(mask, shape, &Device::Cpu)?,
         })
     }
@@ -335,6 +361,24 @@ impl NerModel {
         }
         Ok(tagged)
     }
+}
+
+/// Gives the token-type embedding [`CASING_TYPES`] rows, each a copy of its first row, so that
+/// the widened encoder starts out reading every word as the base read a first segment.
+fn widen_token_types(tensors: &mut Tensors, weights: &Path) -> Result<()> {
+    let name = tensors
+        .keys()
+        .find(|n| n.ends_with("embeddings.token_type_embeddings.weight"))
+        .cloned()
+        .ok_or_else(|| weights_error(weights, "no token_type_embeddings to read casing with"))?;
+    let table = &tensors[&name];
+    let first = table
+        .narrow(0, 0, 1)
+        .map_err(|e| weights_error(weights, e))?;
+    let widened =
+        Tensor::cat(&vec![&first; CASING_TYPES], 0).map_err(|e| weights_error(weights, e))?;
+    tensors.insert(name, widened);
+    Ok(())
 }
 
 /// Sets the label map and architecture of a token classifier's config.

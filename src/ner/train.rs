@@ -51,6 +51,10 @@ pub struct NerTrainSettings {
     /// dev scores; 1 reads each sentence alone.
     #[serde(default = "one")]
     pub context_sentences: usize,
+    /// Read each word's capitalisation through the token types (see [`super::casing`]); a base
+    /// encoder gets one token-type row per casing type, each starting as its first row.
+    #[serde(default)]
+    pub casing: bool,
 }
 
 fn one() -> usize {
@@ -74,6 +78,7 @@ impl NerTrainSettings {
             max_length: 128,
             max_steps: None,
             context_sentences: 1,
+            casing: false,
         }
     }
 }
@@ -257,7 +262,7 @@ pub fn train_ner(
         Some(path) => Some(read_conll(path)?),
         None => None,
     };
-    let model = NerModel::for_training(&settings.base_model, None, settings.seed)?;
+    let model = NerModel::for_training(&settings.base_model, None, settings.seed, settings.casing)?;
     let max_length = settings.max_length.min(model.max_positions());
     let train = examples(
         &model,

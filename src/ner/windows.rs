@@ -3,6 +3,7 @@
 
 use tokenizers::Tokenizer;
 
+use super::casing::casing_type;
 use crate::error::{Error, Result};
 
 /// One window of a tokenised text, ready for the encoder.
@@ -13,6 +14,9 @@ pub struct Window {
     /// For each position of `input_ids`, the word whose first piece it is (`None` for special
     /// tokens and later pieces): where a word's tag is read and trained.
     pub first_piece_of: Vec<Option<usize>>,
+    /// For each position, the casing type of its word (0 for special tokens; see
+    /// [`super::casing`]).
+    pub casing: Vec<u32>,
 }
 
 /// A text's pieces: `pieces[i]` holds word i's WordPiece ids.
@@ -20,12 +24,15 @@ pub struct Window {
 pub struct WordPieces {
     /// Piece ids per word (a word the vocabulary cannot spell gets `[UNK]`).
     pub pieces: Vec<Vec<u32>>,
+    /// Casing type per word ([`super::casing::casing_type`]).
+    pub casing: Vec<u32>,
 }
 
 /// Splits words into pieces with `tokenizer` (its own truncation and padding are ignored).
 pub fn word_pieces(tokenizer: &Tokenizer, words: &[String]) -> Result<WordPieces> {
     let unk = tokenizer.token_to_id("[UNK]").unwrap_or(100);
     let mut pieces = Vec::with_capacity(words.len());
+    let casing = words.iter().map(|w| casing_type(w)).collect();
     for word in words {
         let encoding = tokenizer
             .encode(word.as_str(), false)
@@ -37,7 +44,7 @@ pub fn word_pieces(tokenizer: &Tokenizer, words: &[String]) -> Result<WordPieces
             ids.to_vec()
         });
     }
-    Ok(WordPieces { pieces })
+    Ok(WordPieces { pieces, casing })
 }
 
 /// Cuts a text into windows of at most `max_length` tokens (with `[CLS]` and `[SEP]`). A text
@@ -48,7 +55,7 @@ pub fn word_pieces(tokenizer: &Tokenizer, words: &[String]) -> Result<WordPieces
 ///
 /// ```
 /// use stance::ner::windows::{windows, WordPieces};
-/// let text = WordPieces { pieces: (0..10).map(|i| vec![1000 + i]).collect() };
+/// let text = WordPieces { pieces: (0..10).map(|i| vec![1000 + i]).collect(), casing: vec![0; 10] };
 /// let (cut, best) = windows(&text, 6, 2, 101, 102);
 /// assert!(cut.iter().all(|w| w.input_ids.len() <= 6));
 /// assert_eq!(best.len(), 10);
@@ -90,6 +97,7 @@ pub fn windows(
         }
         let mut input_ids = vec![cls];
         let mut first_piece_of = vec![None];
+        let mut casing = vec![0];
         for word in first..end {
             for (k, &id) in text.pieces[word].iter().enumerate() {
                 if input_ids.len() > budget {
@@ -97,13 +105,16 @@ pub fn windows(
                 }
                 input_ids.push(id);
                 first_piece_of.push((k == 0).then_some(word));
+                casing.push(text.casing.get(word).copied().unwrap_or(0));
             }
         }
         input_ids.push(sep);
         first_piece_of.push(None);
+        casing.push(0);
         cut.push(Window {
             input_ids,
             first_piece_of,
+            casing,
         });
         bounds.push((first, end));
         if end >= words {
@@ -150,6 +161,7 @@ mod tests {
                 .enumerate()
                 .map(|(i, &n)| (0..n).map(|k| (i * 10 + k) as u32 + 1000).collect())
                 .collect(),
+            casing: (0..lengths.len()).map(|i| (i % 3) as u32).collect(),
         }
     }
 
@@ -199,5 +211,14 @@ mod tests {
         assert!(cut.iter().all(|w| w.input_ids.len() <= 6));
         assert_eq!(best.len(), 3);
         assert!(cut[best[1]].first_piece_of.contains(&Some(1)));
+    }
+
+    #[test]
+    fn every_piece_carries_its_words_casing_and_special_tokens_none() {
+        let t = text(&[1, 3, 2, 2]);
+        let (cut, _) = windows(&t, 16, 4, 101, 102);
+        let w = &cut[0];
+        assert_eq!(w.casing.len(), w.input_ids.len());
+        assert_eq!(w.casing, [0, 0, 1, 1, 1, 2, 2, 0, 0, 0]);
     }
 }
