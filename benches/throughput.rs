@@ -23,8 +23,8 @@ use anyhow::{bail, Context};
 use candle_core::{Device, Tensor};
 use serde_json::json;
 use stance::data::dataset::{load_examples, LoadOptions};
-use stance::model::attention::set_fused_kernels;
 use stance::model::dense::Precision;
+use stance::model::kernels::Kernels;
 use stance::model::{
     ClassifierSpec, DropoutRng, EncodedPair, EncoderInput, PairInput, StanceModel, TrainScope,
 };
@@ -133,11 +133,14 @@ fn main() -> anyhow::Result<()> {
     stance::memory::keep_freed_memory();
     let args = parse_args()?;
     let model_dir = args.model.to_string_lossy().into_owned();
-    set_fused_kernels(!args.unfused);
 
     let load = timed(args.reps, || Ok(StanceModel::load(&model_dir)?))?;
+    let kernels = Kernels {
+        precision: args.precision,
+        fused: !args.unfused,
+    };
     let mut model = StanceModel::load(&model_dir)?;
-    model.set_precision(args.precision);
+    model.set_kernels(kernels);
     let examples = load_examples(&args.pairs, &LoadOptions::for_model(&model, false))?.examples;
     if examples.len() < BATCH {
         bail!("{}: need at least {BATCH} pairs", args.pairs.display());
@@ -184,8 +187,9 @@ fn main() -> anyhow::Result<()> {
     drop(model);
 
     if !args.skip_train {
-        let (trainable, _) =
+        let (mut trainable, _) =
             StanceModel::for_training(&args.model, &ClassifierSpec::default(), TrainScope::All, 0)?;
+        trainable.set_kernels(kernels);
         let vars = trainable.trainable().to_vec();
         let mut optimizer = AdamW::new(AdamWConfig::default(), vars.len());
         let mut rng = DropoutRng::new(0);

@@ -12,8 +12,8 @@
 #   3. the NONE threshold, chosen on wikinews-actors dev (scripts/choose-threshold.sh), and the
 #      scorer copied into the model folder (`stance model add-evidence`);
 #   4. the named-entity tagger that discovery uses beside its rules (`stance train --task ner`
-#      on CoNLL-2003 train, the best epoch by valid.txt entity F1), copied into the model folder
-#      (`stance model add-tagger`). NO_TAGGER=1 leaves it out (discovery then uses the rules).
+#      on CoNLL-2003 train, casing read through the token types, the best epoch by valid.txt
+#      entity F1), copied into the model folder (`stance model add-tagger`). NO_TAGGER=1 leaves it out (discovery then uses the rules).
 # wikinews-actors test is never read here. Each step resumes if interrupted.
 #
 #   scripts/train-default.sh [OUTPUT_DIR] [SEED]      (defaults: models/stance-default, 42)
@@ -75,14 +75,14 @@ run_stage "$scorer" --base models/all-MiniLM-L6-v2 --labels EVIDENCE,OTHER \
   --dev "$data/scorer_dev.jsonl" --epochs 2 --batch-size 16 --lr 5e-5 --max-length 96 \
   --seed "$seed"
 
-tagger=work/models/default-tagger-s$seed
+tagger=work/models/default-tagger-casing-s$seed
 if [ -z "${NO_TAGGER:-}" ]; then
   if [ -f "$tagger/training.json" ]; then
     echo "train-default: $tagger is already trained" >&2
   else
     conll="$shared/conll2003"
     "$stance" train --task ner --base models/all-MiniLM-L6-v2 --train "$conll/train.txt" \
-      --dev "$conll/valid.txt" -o "$tagger" --force --epochs 6 --batch-size 32 --lr 1e-4 --seed "$seed"
+      --dev "$conll/valid.txt" -o "$tagger" --force --epochs 6 --batch-size 32 --lr 1e-4 --casing true --seed "$seed"
   fi
 fi
 

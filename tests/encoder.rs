@@ -11,6 +11,7 @@ use common::{
     tokenizer_json, write_tiny_folder,
 };
 use stance::model::attention::softmax_last_dim;
+use stance::model::kernels::Kernels;
 use stance::model::layer_norm::LayerNorm;
 use stance::model::{
     BertEncoder, ClassifierSpec, DropoutRng, EncodedPair, EncoderInput, PairInput, PairTokenizer,
@@ -111,6 +112,39 @@ fn training_path_matches_the_fused_inference_path() {
         diff < 1e-5,
         "fused vs differentiable logits differ by {diff}"
     );
+}
+
+#[test]
+fn two_models_in_one_process_run_their_own_kernels() {
+    let dir = tempfile::tempdir().unwrap();
+    write_tiny_folder(dir.path(), 5, false);
+    let fused = StanceModel::from_dir(dir.path()).unwrap();
+    let other_fused = StanceModel::from_dir(dir.path()).unwrap();
+    let mut op_by_op = StanceModel::from_dir(dir.path()).unwrap();
+    op_by_op.set_kernels(Kernels {
+        fused: false,
+        ..Kernels::default()
+    });
+    assert!(fused.kernels().fused && !op_by_op.kernels().fused);
+    let (short, long) = encoded_pairs();
+    let input = batch(&[&short, &long]);
+    // Without dropout both paths compute the same function.
+    let diff = max_abs_diff(
+        &fused.logits(&input, None).unwrap(),
+        &op_by_op.logits(&input, None).unwrap(),
+    );
+    assert!(diff < 1e-5, "{diff}");
+    // With dropout the fused attention kernel draws its own mask: the same seed gives the same
+    // logits on the same path and others across paths, so each model ran its own.
+    let with_dropout = |model: &StanceModel| {
+        let mut rng = DropoutRng::new(7);
+        model.logits(&input, Some(&mut rng)).unwrap()
+    };
+    assert_eq!(
+        max_abs_diff(&with_dropout(&fused), &with_dropout(&other_fused)),
+        0.0
+    );
+    assert!(max_abs_diff(&with_dropout(&fused), &with_dropout(&op_by_op)) > 1e-4);
 }
 
 /// Gradients of a weighted loss on a batch, for the model's trainable variables: the names of

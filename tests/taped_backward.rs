@@ -1,17 +1,15 @@
 //! The encoder's hand-written backward pass against candle's autograd on elementary ops only
-//! (the fused kernels off), without dropout. In a file of its own: the fused-kernel switch is
-//! process-wide, and the tests in tests/encoder.rs run with it on.
+//! (the fused kernels off for this model only), without dropout.
 
 mod common;
 
 use candle_core::{Device, Tensor};
 use common::{assert_training_pass_matches_autograd, encode_contexts, write_tiny_folder};
-use stance::model::attention::set_fused_kernels;
+use stance::model::kernels::Kernels;
 use stance::model::{ClassifierSpec, StanceModel, TrainScope};
 
 #[test]
 fn training_pass_gradients_equal_elementary_autograd() {
-    set_fused_kernels(false);
     let dir = tempfile::tempdir().unwrap();
     write_tiny_folder(dir.path(), 21, false);
     // No dropout, so that the op-by-op path (which draws attention dropout differently from
@@ -24,9 +22,13 @@ fn training_pass_gradients_equal_elementary_autograd() {
     config["classifier_dropout"] = 0.0.into();
     std::fs::write(&path, config.to_string()).unwrap();
 
-    let (model, _) =
+    let (mut model, _) =
         StanceModel::for_training(dir.path(), &ClassifierSpec::default(), TrainScope::All, 0)
             .unwrap();
+    model.set_kernels(Kernels {
+        fused: false,
+        ..Kernels::default()
+    });
     let input = encode_contexts(
         &model,
         "the trade deal",

@@ -43,7 +43,7 @@ pub struct TrainArgs {
     ner_context: super::NerContext,
     /// With --task ner: read each word's capitalisation through the token types (the base
     /// tokenizer is uncased); the saved folder's callers pass casing types as token_type_ids.
-    #[arg(long, value_name = "BOOL", default_value_t = false, action = clap::ArgAction::Set)]
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
     casing: bool,
     /// Base model: a folder or Hugging Face model id (an encoder, or a classifier to continue).
     #[arg(long, default_value = DEFAULT_BASE)]

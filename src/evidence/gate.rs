@@ -22,9 +22,9 @@ pub struct EvidenceGate {
 }
 
 impl EvidenceGate {
-    /// Sets the arithmetic of the scorer's linear layers at inference.
-    pub fn set_precision(&mut self, precision: crate::model::dense::Precision) {
-        self.scorer.set_precision(precision);
+    /// Chooses the scorer's kernels.
+    pub fn set_kernels(&mut self, kernels: crate::model::kernels::Kernels) {
+        self.scorer.set_kernels(kernels);
     }
 
     /// Wraps `scorer`, which must have the label EVIDENCE; `threshold` is between 0 and 0.5 so

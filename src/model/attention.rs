@@ -3,13 +3,13 @@
 use candle_core::{Result, Tensor, D};
 use candle_nn::VarBuilder;
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use super::config::BertConfig;
 use super::dense::Dense;
 use super::dropout::{Dropout, DropoutRng};
 use super::fused_attention::FusedAttention;
+use super::kernels::{KernelSwitch, Kernels};
 use super::residual_norm::{ResidualNorm, ResidualNormTape};
 use super::tape::{
     linear_forward, linear_input_grad, linear_param_grads, linear_params, Gradients,
@@ -40,20 +40,6 @@ pub fn attention_bias(attention_mask: &Tensor) -> Result<Tensor> {
     bias.unsqueeze(1)?.unsqueeze(1)
 }
 
-/// Whether inference may use the fused kernels ([`FusedAttention`]); on by default. Tests and
-/// benchmarks turn it off to compare with the op-by-op path.
-static FUSED_KERNELS: AtomicBool = AtomicBool::new(true);
-
-/// Whether the fused inference kernels are on (see [`set_fused_kernels`]).
-pub fn fused_kernels() -> bool {
-    FUSED_KERNELS.load(Ordering::Relaxed)
-}
-
-/// Turns the fused inference kernels on or off for the whole process.
-pub fn set_fused_kernels(enabled: bool) {
-    FUSED_KERNELS.store(enabled, Ordering::Relaxed);
-}
-
 /// The attention mask in the forms the two attention paths read: the additive bias for the
 /// differentiable path, the raw 0/1 mask for the fused kernel.
 #[derive(Debug, Clone)]
@@ -81,14 +67,17 @@ pub struct SelfAttention {
     num_heads: usize,
     head_dim: usize,
     dropout: Dropout,
+    kernels: KernelSwitch,
 }
 
 impl SelfAttention {
-    /// Sets the inference precision of every linear layer (see [`crate::model::dense::Dense::set_precision`]).
-    pub fn set_precision(&self, precision: crate::model::dense::Precision) {
-        self.query.set_precision(precision);
-        self.key.set_precision(precision);
-        self.value.set_precision(precision);
+    /// Chooses the kernels of the projections and of attention itself ([`FusedAttention`] when
+    /// fused, op by op otherwise).
+    pub fn set_kernels(&self, kernels: Kernels) {
+        self.query.set_kernels(kernels);
+        self.key.set_kernels(kernels);
+        self.value.set_kernels(kernels);
+        self.kernels.set(kernels);
     }
 
     /// Loads `query`, `key` and `value` from `vb` (the `attention.self` prefix).
@@ -101,6 +90,7 @@ impl SelfAttention {
             num_heads: cfg.num_attention_heads,
             head_dim: hidden / cfg.num_attention_heads,
             dropout: Dropout::new(cfg.attention_probs_dropout_prob),
+            kernels: KernelSwitch::default(),
         })
     }
 
@@ -124,7 +114,7 @@ impl SelfAttention {
         let query = self.query.forward(hidden)?;
         let key = self.key.forward(hidden)?;
         let value = self.value.forward(hidden)?;
-        if fused_kernels() {
+        if self.kernels.get().fused {
             let dropout = rng.map(|rng| (self.dropout.probability(), rng.next_seed()));
             return FusedAttention::forward(
                 &query,
@@ -239,9 +229,10 @@ pub struct SelfOutput {
 }
 
 impl SelfOutput {
-    /// Sets the inference precision of every linear layer (see [`crate::model::dense::Dense::set_precision`]).
-    pub fn set_precision(&self, precision: crate::model::dense::Precision) {
-        self.dense.set_precision(precision);
+    /// Chooses the kernels of the projection and the LayerNorm.
+    pub fn set_kernels(&self, kernels: Kernels) {
+        self.dense.set_kernels(kernels);
+        self.residual_norm.set_kernels(kernels);
     }
 
     /// Loads `dense` and `LayerNorm` from `vb` (the `attention.output` prefix).

@@ -23,9 +23,9 @@ pub struct SequenceClassifier {
 }
 
 impl SequenceClassifier {
-    /// Sets the inference precision of every linear layer (see [`crate::model::dense::Dense::set_precision`]).
-    pub fn set_precision(&self, precision: crate::model::dense::Precision) {
-        self.encoder.set_precision(precision);
+    /// Chooses the encoder's kernels (see [`crate::model::kernels`]).
+    pub fn set_kernels(&self, kernels: crate::model::kernels::Kernels) {
+        self.encoder.set_kernels(kernels);
     }
 
     /// Loads the classifier from `vb` (the checkpoint's root) for `num_labels` classes.

@@ -1,9 +1,8 @@
 //! The encoder's linear layers: candle's f32 `Linear`, and for inference on CPUs with AVX-512
 //! BF16, optionally the bf16 kernel of [`super::bf16_gemm`]. The precision belongs to the
-//! loaded layer ([`Dense::set_precision`], set for a whole model by its own `set_precision`),
-//! so two models in one process can run different paths.
+//! loaded layer ([`Dense::set_kernels`], set for a whole model by its own `set_kernels`), so two
+//! models in one process can run different paths.
 
-use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use candle_core::{CpuStorage, CustomOp1, DType, Layout, Result, Shape, Tensor};
@@ -11,6 +10,7 @@ use candle_nn::{Linear, Module, VarBuilder};
 
 use super::bf16_gemm::{self, Epilogue, PackedWeights};
 use super::cpu_buffers::contiguous_f32;
+use super::kernels::{KernelSwitch, Kernels};
 
 /// Arithmetic of the encoder's linear layers at inference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -45,13 +45,6 @@ impl Precision {
             Precision::Bf16 => "bf16",
         }
     }
-
-    fn from_u8(value: u8) -> Precision {
-        match value {
-            1 => Precision::Bf16,
-            _ => Precision::F32,
-        }
-    }
 }
 
 /// A linear layer (`weight` `(out, in)`, `bias` `(out,)`), named as in the checkpoint.
@@ -60,8 +53,8 @@ pub struct Dense {
     linear: Linear,
     /// The bf16 panels, packed on first bf16 use (never for trained weights).
     packed: Arc<OnceLock<Option<PackedWeights>>>,
-    /// This layer's [`Precision`] at inference, f32 until set.
-    precision: Arc<AtomicU8>,
+    /// This layer's kernels; its [`Precision`] at inference is f32 until set.
+    kernels: KernelSwitch,
 }
 
 impl Dense {
@@ -70,19 +63,19 @@ impl Dense {
         Ok(Dense {
             linear: candle_nn::linear(in_dim, out_dim, vb)?,
             packed: Arc::new(OnceLock::new()),
-            precision: Arc::new(AtomicU8::new(Precision::F32 as u8)),
+            kernels: KernelSwitch::default(),
         })
     }
 
     /// Sets the arithmetic of this layer at inference. Training always runs in f32 (trained
     /// weights change every step; they are never packed), whatever is set here.
-    pub fn set_precision(&self, precision: Precision) {
-        self.precision.store(precision as u8, Ordering::Relaxed);
+    pub fn set_kernels(&self, kernels: Kernels) {
+        self.kernels.set(kernels);
     }
 
-    /// The arithmetic set with [`Dense::set_precision`].
+    /// The arithmetic set with [`Dense::set_kernels`].
     pub fn precision(&self) -> Precision {
-        Precision::from_u8(self.precision.load(Ordering::Relaxed))
+        self.kernels.get().precision
     }
 
     /// The f32 layer, as the training path reads it.

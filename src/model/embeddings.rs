@@ -45,6 +45,11 @@ impl Embeddings {
         })
     }
 
+    /// Chooses the LayerNorm's kernels.
+    pub fn set_kernels(&self, kernels: super::kernels::Kernels) {
+        self.layer_norm.set_kernels(kernels);
+    }
+
     /// Embeds `input_ids` and `token_type_ids`, both `(batch, seq)` of u32.
     pub fn forward(
         &self,

@@ -30,10 +30,12 @@ pub struct BertEncoder {
 }
 
 impl BertEncoder {
-    /// Sets the inference precision of every linear layer (see [`crate::model::dense::Dense::set_precision`]).
-    pub fn set_precision(&self, precision: crate::model::dense::Precision) {
+    /// Chooses the kernels of the embeddings' LayerNorm and of every layer (see
+    /// [`crate::model::kernels`]).
+    pub fn set_kernels(&self, kernels: crate::model::kernels::Kernels) {
+        self.embeddings.set_kernels(kernels);
         for layer in &self.layers {
-            layer.set_precision(precision);
+            layer.set_kernels(kernels);
         }
     }
 

@@ -3,8 +3,8 @@
 use candle_core::{CpuStorage, CustomOp1, CustomOp2, DType, Layout, Result, Shape, Tensor};
 use rayon::prelude::*;
 
-use super::attention::fused_kernels;
 use super::cpu_buffers::contiguous_f32;
+use super::kernels::{KernelSwitch, Kernels};
 use candle_nn::VarBuilder;
 
 use super::config::{BertConfig, HiddenAct};
@@ -22,13 +22,16 @@ pub struct FeedForward {
     output: Dense,
     activation: HiddenAct,
     residual_norm: ResidualNorm,
+    kernels: KernelSwitch,
 }
 
 impl FeedForward {
-    /// Sets the inference precision of every linear layer (see [`crate::model::dense::Dense::set_precision`]).
-    pub fn set_precision(&self, precision: crate::model::dense::Precision) {
-        self.intermediate.set_precision(precision);
-        self.output.set_precision(precision);
+    /// Chooses the kernels of both projections, the GELU and the LayerNorm.
+    pub fn set_kernels(&self, kernels: Kernels) {
+        self.intermediate.set_kernels(kernels);
+        self.output.set_kernels(kernels);
+        self.residual_norm.set_kernels(kernels);
+        self.kernels.set(kernels);
     }
 
     /// Loads `intermediate.dense`, `output.dense` and `output.LayerNorm` from `vb` (one layer's
@@ -47,6 +50,7 @@ impl FeedForward {
             )?,
             activation: cfg.hidden_act,
             residual_norm: ResidualNorm::load(vb.pp("output"), cfg)?,
+            kernels: KernelSwitch::default(),
         })
     }
 
@@ -66,7 +70,7 @@ impl FeedForward {
         }
         let inner = self.intermediate.forward(hidden)?;
         match self.activation {
-            HiddenAct::Gelu if fused_kernels() && inner.dtype() == DType::F32 => {
+            HiddenAct::Gelu if self.kernels.get().fused && inner.dtype() == DType::F32 => {
                 if inner.track_op() {
                     inner.apply_op1(FastGelu)
                 } else {

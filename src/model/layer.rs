@@ -18,11 +18,11 @@ pub struct BertLayer {
 }
 
 impl BertLayer {
-    /// Sets the inference precision of every linear layer (see [`crate::model::dense::Dense::set_precision`]).
-    pub fn set_precision(&self, precision: crate::model::dense::Precision) {
-        self.attention.set_precision(precision);
-        self.attention_output.set_precision(precision);
-        self.feed_forward.set_precision(precision);
+    /// Chooses the kernels of every sub-layer (see [`crate::model::kernels`]).
+    pub fn set_kernels(&self, kernels: crate::model::kernels::Kernels) {
+        self.attention.set_kernels(kernels);
+        self.attention_output.set_kernels(kernels);
+        self.feed_forward.set_kernels(kernels);
     }
 
     /// Loads one layer from `vb` (the `bert.encoder.layer.N` prefix).

@@ -9,8 +9,8 @@
 use candle_core::{CpuStorage, CustomOp3, DType, Layout, Result, Shape, Tensor, D};
 use rayon::prelude::*;
 
-use super::attention::fused_kernels;
 use super::cpu_buffers::{contiguous_f32, values};
+use super::kernels::{KernelSwitch, Kernels};
 use super::tape::Gradients;
 use candle_nn::{Init, VarBuilder};
 
@@ -20,6 +20,7 @@ pub struct LayerNorm {
     weight: Tensor,
     bias: Tensor,
     eps: f64,
+    kernels: KernelSwitch,
 }
 
 impl LayerNorm {
@@ -27,7 +28,18 @@ impl LayerNorm {
     pub fn load(vb: VarBuilder, size: usize, eps: f64) -> Result<Self> {
         let weight = vb.get_with_hints(size, "weight", Init::Const(1.0))?;
         let bias = vb.get_with_hints(size, "bias", Init::Const(0.0))?;
-        Ok(LayerNorm { weight, bias, eps })
+        Ok(LayerNorm {
+            weight,
+            bias,
+            eps,
+            kernels: KernelSwitch::default(),
+        })
+    }
+
+    /// Chooses the kernels: fused, a differentiated LayerNorm runs as one op with its own
+    /// backward; otherwise op by op.
+    pub fn set_kernels(&self, kernels: Kernels) {
+        self.kernels.set(kernels);
     }
 
     /// Normalises `xs` over its last dimension.
@@ -35,7 +47,7 @@ impl LayerNorm {
         let tracked = xs.track_op() || self.weight.track_op() || self.bias.track_op();
         if !tracked {
             candle_nn::ops::layer_norm(xs, &self.weight, &self.bias, self.eps as f32)
-        } else if fused_kernels() && xs.dtype() == DType::F32 {
+        } else if self.kernels.get().fused && xs.dtype() == DType::F32 {
             let op = LayerNormOp {
                 eps: self.eps as f32,
             };
@@ -245,6 +257,7 @@ mod tests {
             weight: weight.as_tensor().clone(),
             bias: bias.as_tensor().clone(),
             eps: 1e-5,
+            kernels: KernelSwitch::default(),
         };
         let fused = x
             .as_tensor()

@@ -20,6 +20,7 @@ pub mod folder;
 pub mod fused_attention;
 pub mod hub;
 pub mod input;
+pub mod kernels;
 pub mod layer;
 pub mod layer_norm;
 pub mod params;

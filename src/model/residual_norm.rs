@@ -33,6 +33,11 @@ impl ResidualNorm {
         })
     }
 
+    /// Chooses the LayerNorm's kernels.
+    pub fn set_kernels(&self, kernels: super::kernels::Kernels) {
+        self.layer_norm.set_kernels(kernels);
+    }
+
     /// The LayerNorm's weight and bias.
     pub fn params(&self) -> [&Tensor; 2] {
         self.layer_norm.params()

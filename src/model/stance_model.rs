@@ -16,6 +16,7 @@ use super::encoder::EncoderInput;
 use super::folder::{self, ModelFiles};
 use super::hub;
 use super::input::{EncodedPair, PairInput, PairTokenizer};
+use super::kernels::Kernels;
 use super::params::{build_for_training, Parameters, TrainScope, TrainingBackend};
 use crate::data::none_labels::NONE_LABEL;
 use crate::error::{Error, Result};
@@ -64,7 +65,7 @@ pub struct StanceModel {
     parameters: Parameters,
     source_dir: PathBuf,
     evidence: Option<Box<EvidenceGate>>,
-    precision: Precision,
+    kernels: Kernels,
 }
 
 fn weights_error(path: &Path, error: impl std::fmt::Display) -> Error {
@@ -75,19 +76,32 @@ fn weights_error(path: &Path, error: impl std::fmt::Display) -> Error {
 }
 
 impl StanceModel {
-    /// Sets the arithmetic of the model's linear layers at inference, its evidence scorer's
-    /// too; f32 until set. Weights being trained always run in f32.
-    pub fn set_precision(&mut self, precision: Precision) {
-        self.classifier.set_precision(precision);
+    /// Chooses the kernels of the model and of its evidence scorer (f32, fused until set; see
+    /// [`crate::model::kernels`]). Weights being trained always run in f32.
+    pub fn set_kernels(&mut self, kernels: Kernels) {
+        self.classifier.set_kernels(kernels);
         if let Some(gate) = &mut self.evidence {
-            gate.set_precision(precision);
+            gate.set_kernels(kernels);
         }
-        self.precision = precision;
+        self.kernels = kernels;
     }
 
-    /// The precision set with [`StanceModel::set_precision`].
+    /// The kernels set with [`StanceModel::set_kernels`].
+    pub fn kernels(&self) -> Kernels {
+        self.kernels
+    }
+
+    /// Sets the arithmetic of the linear layers at inference, keeping the other choices.
+    pub fn set_precision(&mut self, precision: Precision) {
+        self.set_kernels(Kernels {
+            precision,
+            ..self.kernels
+        });
+    }
+
+    /// The precision of the linear layers at inference.
     pub fn precision(&self) -> Precision {
-        self.precision
+        self.kernels.precision
     }
 
     /// Loads a fine-tuned classifier for inference from a folder or a Hugging Face model id.
@@ -132,7 +146,7 @@ impl StanceModel {
             parameters: Parameters::Frozen(tensors),
             source_dir: files.dir,
             evidence,
-            precision: Precision::F32,
+            kernels: Kernels::default(),
         })
     }
 
@@ -201,7 +215,7 @@ impl StanceModel {
                 },
                 source_dir: files.dir,
                 evidence: None,
-                precision: Precision::F32,
+                kernels: Kernels::default(),
             },
             collected.fresh,
         ))
@@ -342,7 +356,7 @@ impl StanceModel {
         self.classifier = SequenceClassifier::load(vb, &self.config, self.labels.len())
             .map_err(|e| weights_error(&self.source_dir, e))?;
         // The rebuilt layers run as the model did.
-        self.classifier.set_precision(self.precision);
+        self.classifier.set_kernels(self.kernels);
         let mut settings = self.config.settings();
         for (label, amount) in shift {
             *settings.logit_shift.entry(label.clone()).or_insert(0.0) += amount;

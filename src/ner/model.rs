@@ -20,6 +20,7 @@ use crate::model::dense::Precision;
 use crate::model::dropout::{Dropout, DropoutRng};
 use crate::model::encoder::{BertEncoder, EncoderInput, EncoderTape};
 use crate::model::folder::{self, ModelFiles};
+use crate::model::kernels::Kernels;
 use crate::model::params::{build_for_training, Parameters, TrainScope, TrainingBackend};
 
 /// transformers' class for a token classifier.
@@ -39,9 +40,9 @@ pub struct TokenClassifier {
 }
 
 impl TokenClassifier {
-    /// Sets the inference precision of every linear layer (see [`crate::model::dense::Dense::set_precision`]).
-    pub fn set_precision(&self, precision: crate::model::dense::Precision) {
-        self.encoder.set_precision(precision);
+    /// Chooses the encoder's kernels (see [`crate::model::kernels`]).
+    pub fn set_kernels(&self, kernels: Kernels) {
+        self.encoder.set_kernels(kernels);
     }
 
     /// Loads the tagger from `vb` (the checkpoint's root) for `num_labels` tags.
@@ -120,7 +121,7 @@ pub struct NerModel {
     network: TokenClassifier,
     parameters: Parameters,
     source_dir: PathBuf,
-    precision: Precision,
+    kernels: Kernels,
 }
 
 fn weights_error(path: &Path, error: impl std::fmt::Display) -> Error {
@@ -139,15 +140,28 @@ pub fn is_token_classifier(config: &BertConfig) -> bool {
 }
 
 impl NerModel {
-    /// Sets the arithmetic of the tagger's linear layers at inference; f32 until set.
-    pub fn set_precision(&mut self, precision: Precision) {
-        self.network.set_precision(precision);
-        self.precision = precision;
+    /// Chooses the tagger's kernels (f32, fused until set; see [`crate::model::kernels`]).
+    pub fn set_kernels(&mut self, kernels: Kernels) {
+        self.network.set_kernels(kernels);
+        self.kernels = kernels;
     }
 
-    /// The precision set with [`NerModel::set_precision`].
+    /// The kernels set with [`NerModel::set_kernels`].
+    pub fn kernels(&self) -> Kernels {
+        self.kernels
+    }
+
+    /// Sets the arithmetic of the tagger's linear layers at inference, keeping the other choices.
+    pub fn set_precision(&mut self, precision: Precision) {
+        self.set_kernels(Kernels {
+            precision,
+            ..self.kernels
+        });
+    }
+
+    /// The precision of the linear layers at inference.
     pub fn precision(&self) -> Precision {
-        self.precision
+        self.kernels.precision
     }
 
     /// Loads a trained tagger (a `BertForTokenClassification` folder) for inference.
@@ -176,7 +190,7 @@ impl NerModel {
             network,
             parameters: Parameters::Frozen(tensors),
             source_dir: files.dir,
-            precision: Precision::F32,
+            kernels: Kernels::default(),
         })
     }
 
@@ -232,7 +246,7 @@ impl NerModel {
                 frozen: collected.frozen,
             },
             source_dir: files.dir,
-            precision: Precision::F32,
+            kernels: Kernels::default(),
         })
     }
 
@@ -375,8 +389,7 @@ fn widen_token_types(tensors: &mut Tensors, weights: &Path) -> Result<()> {
     let first = table
         .narrow(0, 0, 1)
         .map_err(|e| weights_error(weights, e))?;
-    let widened =
-        Tensor::cat(&vec![&first; CASING_TYPES], 0).map_err(|e| weights_error(weights, e))?;
+    let widened = Tensor::cat(&[&first; CASING_TYPES], 0).map_err(|e| weights_error(weights, e))?;
     tensors.insert(name, widened);
     Ok(())
 }

@@ -78,7 +78,7 @@ impl NerTrainSettings {
             max_length: 128,
             max_steps: None,
             context_sentences: 1,
-            casing: false,
+            casing: true,
         }
     }
 }

@@ -1,0 +1,118 @@
+//! Which kernels a loaded model runs: its [`Precision`] and whether the fused kernels (attention,
+//! GELU, LayerNorm with its own backward) replace the op-by-op path. The choice is plain data,
+//! set per model (`set_kernels` on each model type walks its layers), so two models in one
+//! process can run different paths and no test depends on another's setting.
+
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
+
+use super::dense::Precision;
+
+/// A model's kernel choice.
+///
+/// ```
+/// use stance::model::dense::Precision;
+/// use stance::model::kernels::Kernels;
+/// let default = Kernels::default();
+/// assert_eq!(default.precision, Precision::F32);
+/// assert!(default.fused);
+/// assert_eq!(Kernels { fused: false, ..default }.describe(), "f32, op by op");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kernels {
+    /// Arithmetic of the linear layers at inference (training always runs in f32).
+    pub precision: Precision,
+    /// Fused attention, GELU and LayerNorm kernels (on by default); off, every step is an
+    /// elementary candle op, the reference the fused kernels are tested against.
+    pub fused: bool,
+}
+
+impl Default for Kernels {
+    fn default() -> Self {
+        Kernels {
+            precision: Precision::F32,
+            fused: true,
+        }
+    }
+}
+
+impl Kernels {
+    /// A short description for reports ("bf16, fused").
+    pub fn describe(&self) -> String {
+        let path = if self.fused { "fused" } else { "op by op" };
+        format!("{}, {path}", self.precision.name())
+    }
+
+    fn encode(self) -> u8 {
+        let precision = match self.precision {
+            Precision::F32 => 0,
+            Precision::Bf16 => 1,
+        };
+        precision | if self.fused { 0 } else { 2 }
+    }
+
+    fn decode(bits: u8) -> Kernels {
+        Kernels {
+            precision: if bits & 1 == 1 {
+                Precision::Bf16
+            } else {
+                Precision::F32
+            },
+            fused: bits & 2 == 0,
+        }
+    }
+}
+
+/// One layer's kernel choice, shared with its clones (a cloned model runs as its original).
+#[derive(Debug, Clone)]
+pub struct KernelSwitch(Arc<AtomicU8>);
+
+impl Default for KernelSwitch {
+    fn default() -> Self {
+        KernelSwitch(Arc::new(AtomicU8::new(Kernels::default().encode())))
+    }
+}
+
+impl KernelSwitch {
+    /// The current choice.
+    pub fn get(&self) -> Kernels {
+        Kernels::decode(self.0.load(Ordering::Relaxed))
+    }
+
+    /// Replaces the choice.
+    pub fn set(&self, kernels: Kernels) {
+        self.0.store(kernels.encode(), Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_choice_survives_the_switch() {
+        let switch = KernelSwitch::default();
+        assert_eq!(switch.get(), Kernels::default());
+        for precision in [Precision::F32, Precision::Bf16] {
+            for fused in [false, true] {
+                let kernels = Kernels { precision, fused };
+                switch.set(kernels);
+                assert_eq!(switch.get(), kernels);
+            }
+        }
+    }
+
+    #[test]
+    fn clones_share_their_switch_and_new_layers_do_not() {
+        let a = KernelSwitch::default();
+        let b = a.clone();
+        let c = KernelSwitch::default();
+        let off = Kernels {
+            fused: false,
+            ..Kernels::default()
+        };
+        a.set(off);
+        assert_eq!(b.get(), off);
+        assert_eq!(c.get(), Kernels::default());
+    }
+}
