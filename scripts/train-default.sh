@@ -13,7 +13,8 @@
 #      scorer copied into the model folder (`stance model add-evidence`);
 #   4. the named-entity tagger that discovery uses beside its rules (`stance train --task ner`
 #      on CoNLL-2003 train, casing read through the token types, the best epoch by valid.txt
-#      entity F1), copied into the model folder (`stance model add-tagger`). NO_TAGGER=1 leaves it out (discovery then uses the rules).
+#      entity F1), copied into the model folder (`stance model add-tagger`). NO_TAGGER=1
+#      leaves it out (discovery then uses the rules).
 # wikinews-actors test is never read here. Each step resumes if interrupted.
 #
 #   scripts/train-default.sh [OUTPUT_DIR] [SEED]      (defaults: models/stance-default, 42)

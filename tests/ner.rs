@@ -6,7 +6,9 @@ mod common;
 use std::path::Path;
 
 use common::{assert_clean_failure, run_stance, write_tiny_folder};
-use stance::ner::train::evaluate_ner;
+use stance::ner::train::{
+    checkpoint_dir, evaluate_ner, resume_ner, train_ner, NerEpoch, NerObserver, NerTrainSettings,
+};
 use stance::ner::{read_conll, NerModel};
 
 /// Sentences over the tiny vocabulary, in CoNLL's four columns.
@@ -374,6 +376,59 @@ fn a_tagger_trained_with_casing_tells_words_apart_by_their_capitals_alone() {
     let (_, reads_casing, uncased_f1) = fit("false");
     assert!(!reads_casing);
     assert!(uncased_f1 < 0.7, "{uncased_f1}");
+}
+
+/// Stays quiet, or panics (a kill) when step `kill_at` ends.
+struct KillAt(Option<usize>);
+
+impl NerObserver for KillAt {
+    fn started(&mut self, _total: usize, _summary: &str) {}
+    fn step(&mut self, step: usize, _loss: f64) {
+        if Some(step) == self.0 {
+            panic!("killed at step {step}");
+        }
+    }
+    fn epoch(&mut self, _epoch: &NerEpoch) {}
+}
+
+#[test]
+fn a_tagger_run_killed_midway_resumes_to_the_same_tagger() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().join("base");
+    write_tiny_folder(&base, 11, true);
+    let train = write(tmp.path(), "train.txt", TRAIN);
+    let mut settings = NerTrainSettings::new(base, train.clone());
+    settings.dev_file = Some(train);
+    settings.epochs = 4;
+    settings.batch_size = 2;
+    settings.learning_rate = 3e-3;
+    let whole = tmp.path().join("whole");
+    train_ner(&settings, &whole, false, &mut KillAt(None)).unwrap();
+    assert!(!checkpoint_dir(&whole).exists());
+
+    // Two steps per epoch: killed in the third epoch, after two checkpoints.
+    let killed = tmp.path().join("killed");
+    let kill = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        train_ner(&settings, &killed, false, &mut KillAt(Some(5)))
+    }));
+    assert!(kill.is_err());
+    assert!(!killed.join("config.json").exists(), "no finished tagger");
+    assert!(checkpoint_dir(&killed).join("state.json").is_file());
+    // A fresh run refuses to overwrite the unfinished one.
+    let err = train_ner(&settings, &killed, false, &mut KillAt(None))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("--resume"), "{err}");
+    let summary = resume_ner(&killed, &mut KillAt(None)).unwrap();
+    assert_eq!(summary.epochs.len(), 4);
+    assert!(!checkpoint_dir(&killed).exists());
+    let read = |dir: &Path| std::fs::read(dir.join("model.safetensors")).unwrap();
+    assert!(read(&whole) == read(&killed), "the resumed tagger differs");
+    let summary_of = |dir: &Path| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join("training.json")).unwrap()).unwrap()
+    };
+    assert_eq!(summary_of(&whole)["epochs"], summary_of(&killed)["epochs"]);
 }
 
 #[test]

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use stance::model::hub;
 use stance::ner::metrics::render_ner_table;
-use stance::ner::train::{evaluate_ner, train_ner, NerEpoch, NerObserver, NerTrainSettings};
+use stance::ner::train::{
+    evaluate_ner, resume_ner, train_ner, NerEpoch, NerObserver, NerTrainSettings,
+};
 use stance::ner::{read_conll, NerModel};
 
 use super::progress::Narrator;
@@ -29,6 +31,7 @@ pub struct NerTrainRequest<'a> {
     pub max_steps: Option<usize>,
     pub context_sentences: usize,
     pub casing: bool,
+    pub resume: bool,
     pub quiet: bool,
 }
 
@@ -41,6 +44,12 @@ impl NerObserver for Narrator {
     fn step(&mut self, _step: usize, loss: f64) {
         if let Some(bar) = &self.bar {
             bar.set_message(format!("loss {loss:.4}"));
+            bar.inc(1);
+        }
+    }
+
+    fn skipped(&mut self) {
+        if let Some(bar) = &self.bar {
             bar.inc(1);
         }
     }
@@ -58,6 +67,15 @@ impl NerObserver for Narrator {
 
 /// Trains a tagger as the request asks.
 pub fn train(request: &NerTrainRequest) -> anyhow::Result<()> {
+    if request.resume {
+        let mut reporter = Narrator::new(request.quiet);
+        let summary = resume_ner(request.output, &mut reporter).with_context(|| {
+            format!("resuming the tagger run into {}", request.output.display())
+        })?;
+        reporter.finish();
+        report_saved(request, &summary);
+        return Ok(());
+    }
     let [train_file] = request.train_files else {
         bail!("--task ner trains on one CoNLL file: give exactly one --train");
     };
@@ -82,6 +100,11 @@ pub fn train(request: &NerTrainRequest) -> anyhow::Result<()> {
     let summary = train_ner(&settings, request.output, request.force, &mut reporter)
         .context("training the tagger")?;
     reporter.finish();
+    report_saved(request, &summary);
+    Ok(())
+}
+
+fn report_saved(request: &NerTrainRequest, summary: &stance::ner::train::NerTrainSummary) {
     if !request.quiet {
         let dev = summary.saved_dev.as_ref().map_or_else(String::new, |d| {
             format!(" (dev entity F1 {:.4})", d.overall.f1)
@@ -93,7 +116,6 @@ pub fn train(request: &NerTrainRequest) -> anyhow::Result<()> {
             summary.seconds
         );
     }
-    Ok(())
 }
 
 /// Scores a tagger on a CoNLL file; prints the table and writes the scores as JSON and each

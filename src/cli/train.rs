@@ -214,9 +214,6 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         bail!("--task discovery is measured, not trained: train its tagger with --task ner, then score it with `stance eval --task discovery --tagger DIR`");
     }
     if args.task == super::Task::Ner {
-        if args.resume {
-            bail!("--resume is not available for --task ner yet; train again with --force");
-        }
         return super::ner::train(&super::ner::NerTrainRequest {
             base: &args.base,
             train_files: &args.train_files,
@@ -234,6 +231,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
             max_steps: args.max_steps,
             context_sentences: args.ner_context.context_sentences,
             casing: args.casing,
+            resume: args.resume,
             quiet: args.quiet,
         });
     }

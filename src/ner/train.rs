@@ -123,6 +123,8 @@ pub trait NerObserver {
     fn started(&mut self, total: usize, summary: &str);
     /// A step ended with this loss.
     fn step(&mut self, step: usize, loss: f64);
+    /// A step a resumed run had already taken (for progress bars).
+    fn skipped(&mut self) {}
     /// An epoch ended.
     fn epoch(&mut self, epoch: &NerEpoch);
 }
@@ -222,14 +224,89 @@ fn token_loss(logits: &Tensor, targets: &[Vec<Option<u32>>], denominator: f32) -
     Ok((picked.mul(&weight)?.sum_all()?.neg()? / denominator as f64)?)
 }
 
-/// Trains a tagger into `out` (refused if `out` holds a model, unless `force`).
+/// Where a run into `out` keeps its checkpoint: a sibling, so that `out` only ever holds a
+/// finished tagger.
+pub fn checkpoint_dir(out: &Path) -> PathBuf {
+    crate::train::rotation::sibling(out, ".checkpoint")
+}
+
+/// Where the loop stands at an epoch's end, saved with the tagger and the optimizer's moments.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct NerState {
+    settings: NerTrainSettings,
+    /// Epochs completed.
+    epochs_done: usize,
+    /// Optimizer steps taken.
+    step: usize,
+    epochs: Vec<NerEpoch>,
+    /// Dev score (or epoch number without a dev file), epoch and dev scores of the best epoch,
+    /// whose tagger is in the `.partial` sibling of the output.
+    best: Option<(f64, usize, Option<NerReport>)>,
+    /// Training seconds before this part of the run.
+    seconds: f64,
+}
+
+/// Trains a tagger into `out` (refused if `out` holds a model, unless `force`). After every
+/// epoch the run is checkpointed beside `out` ([`checkpoint_dir`]); [`resume_ner`] goes on
+/// from there after a kill.
 pub fn train_ner(
     settings: &NerTrainSettings,
     out: &Path,
     force: bool,
     observer: &mut dyn NerObserver,
 ) -> Result<NerTrainSummary> {
-    let clock = Instant::now();
+    validate(settings)?;
+    if out.join(crate::model::folder::CONFIG_FILE).exists() && !force {
+        return Err(Error::InvalidInput(format!(
+            "{} already holds a model; give --force to replace it",
+            out.display()
+        )));
+    }
+    let checkpoint = checkpoint_dir(out);
+    if crate::train::checkpoint::exists(&checkpoint) {
+        if !force {
+            return Err(Error::InvalidInput(format!(
+                "{} holds an unfinished run: give --resume to go on, or --force to start over",
+                checkpoint.display()
+            )));
+        }
+        crate::train::checkpoint::remove(&checkpoint)?;
+    }
+    let model = NerModel::for_training(&settings.base_model, None, settings.seed, settings.casing)?;
+    let state = NerState {
+        settings: settings.clone(),
+        epochs_done: 0,
+        step: 0,
+        epochs: Vec::new(),
+        best: None,
+        seconds: 0.0,
+    };
+    let vars = model.trainable().to_vec();
+    let optimizer = AdamW::new(adamw_config(settings), vars.len());
+    run(model, optimizer, state, out, observer)
+}
+
+/// Goes on with the run into `out` from its last checkpoint (the end of the last finished
+/// epoch); the tagger it saves is the one an uninterrupted run would have saved.
+pub fn resume_ner(out: &Path, observer: &mut dyn NerObserver) -> Result<NerTrainSummary> {
+    let checkpoint = checkpoint_dir(out);
+    let (state, moments): (NerState, _) = crate::train::checkpoint::load_with(&checkpoint)?;
+    let settings = &state.settings;
+    validate(settings)?;
+    let model = NerModel::for_training(&checkpoint, None, settings.seed, settings.casing)?;
+    let vars = model.trainable().to_vec();
+    let optimizer = AdamW::restore(adamw_config(settings), &vars, state.step as u64, &moments);
+    run(model, optimizer, state, out, observer)
+}
+
+fn adamw_config(settings: &NerTrainSettings) -> AdamWConfig {
+    AdamWConfig {
+        weight_decay: settings.weight_decay,
+        ..Default::default()
+    }
+}
+
+fn validate(settings: &NerTrainSettings) -> Result<()> {
     if settings.epochs == 0 || settings.batch_size == 0 {
         return Err(Error::InvalidInput(
             "--epochs and --batch-size must be at least 1".to_string(),
@@ -245,12 +322,19 @@ pub fn train_ner(
             "--max-length must be at least 8".to_string(),
         ));
     }
-    if out.join(crate::model::folder::CONFIG_FILE).exists() && !force {
-        return Err(Error::InvalidInput(format!(
-            "{} already holds a model; give --force to replace it",
-            out.display()
-        )));
-    }
+    Ok(())
+}
+
+/// The training loop from `state` on; every epoch's end is checkpointed.
+fn run(
+    model: NerModel,
+    mut optimizer: AdamW,
+    mut state: NerState,
+    out: &Path,
+    observer: &mut dyn NerObserver,
+) -> Result<NerTrainSummary> {
+    let clock = Instant::now();
+    let settings = state.settings.clone();
     let train_sentences = read_conll(&settings.train_file)?;
     if train_sentences.is_empty() {
         return Err(Error::InvalidInput(format!(
@@ -262,7 +346,6 @@ pub fn train_ner(
         Some(path) => Some(read_conll(path)?),
         None => None,
     };
-    let model = NerModel::for_training(&settings.base_model, None, settings.seed, settings.casing)?;
     let max_length = settings.max_length.min(model.max_positions());
     let train = examples(
         &model,
@@ -277,17 +360,15 @@ pub fn train_ner(
     }
     let schedule = LinearSchedule::new(settings.learning_rate, settings.warmup_ratio, total);
     let vars = model.trainable().to_vec();
-    let mut optimizer = AdamW::new(
-        AdamWConfig {
-            weight_decay: settings.weight_decay,
-            ..Default::default()
-        },
-        vars.len(),
-    );
+    let resumed = if state.epochs_done > 0 {
+        format!(", resuming after epoch {}", state.epochs_done)
+    } else {
+        String::new()
+    };
     observer.started(
         total,
         &format!(
-            "{} training sentences ({} windows), {} dev, {} tags, {} steps",
+            "{} training sentences ({} windows), {} dev, {} tags, {} steps{resumed}",
             train_sentences.len(),
             train.len(),
             dev_sentences.as_ref().map_or(0, Vec::len),
@@ -297,10 +378,12 @@ pub fn train_ner(
     );
     // `out.with_extension` would turn `ner.v2` into `ner.partial`: the sibling keeps the name.
     let partial = crate::train::rotation::sibling(out, ".partial");
-    let mut epochs = Vec::new();
-    let mut best: Option<(f64, usize, Option<NerReport>)> = None;
-    let mut step = 0;
-    'epochs: for epoch in 0..settings.epochs {
+    let checkpoint = checkpoint_dir(out);
+    let mut step = state.step;
+    for _ in 0..step {
+        observer.skipped();
+    }
+    'epochs: for epoch in state.epochs_done..settings.epochs {
         let plan = epoch_plan(&lengths, settings.batch_size, settings.seed, epoch);
         let mut loss_sum = 0f64;
         let mut loss_steps = 0usize;
@@ -345,15 +428,27 @@ pub fn train_ner(
             dev_f1: dev.as_ref().map(|d| d.overall.f1),
         };
         observer.epoch(&record);
-        epochs.push(record);
+        state.epochs.push(record);
         let score = dev.as_ref().map_or(epoch as f64, |d| d.overall.f1);
-        if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
+        if state.best.as_ref().is_none_or(|(s, _, _)| score > *s) {
             // The best epoch so far goes to a side folder; it replaces `out` at the end.
             model.save(&partial)?;
-            best = Some((score, epoch + 1, dev));
+            state.best = Some((score, epoch + 1, dev));
         }
+        state.epochs_done = epoch + 1;
+        state.step = step;
+        crate::train::checkpoint::save_with(
+            &checkpoint,
+            |dir| model.save(dir),
+            &optimizer,
+            &vars,
+            &NerState {
+                seconds: state.seconds + clock.elapsed().as_secs_f64(),
+                ..state.clone()
+            },
+        )?;
     }
-    let Some((_, saved_epoch, saved_dev)) = best else {
+    let Some((_, saved_epoch, saved_dev)) = state.best.clone() else {
         return Err(Error::InvalidInput(
             "no training step was taken".to_string(),
         ));
@@ -368,13 +463,14 @@ pub fn train_ner(
         train_sentences: train_sentences.len(),
         train_windows: train.len(),
         steps: step,
-        epochs,
+        epochs: state.epochs,
         saved_epoch,
         saved_dev,
-        seconds: clock.elapsed().as_secs_f64(),
+        seconds: state.seconds + clock.elapsed().as_secs_f64(),
     };
     let text =
         serde_json::to_string_pretty(&summary).map_err(|e| Error::InvalidInput(e.to_string()))?;
     crate::model::folder::write_atomically(&out.join(NER_SUMMARY_FILE), text.as_bytes())?;
+    crate::train::checkpoint::remove(&checkpoint)?;
     Ok(summary)
 }

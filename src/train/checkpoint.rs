@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::Path;
 
 use candle_core::{Device, Tensor, Var};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::optimizer::AdamW;
@@ -89,22 +90,34 @@ pub fn save(
     vars: &[(String, Var)],
     state: &TrainState,
 ) -> Result<()> {
+    save_with(dir, |partial| model.save(partial), optimizer, vars, state)
+}
+
+/// [`save`] for any model and loop state: `save_model` writes the model folder into the
+/// checkpoint being written (the tagger's loop uses it too).
+pub fn save_with<S: Serialize>(
+    dir: &Path,
+    save_model: impl Fn(&Path) -> Result<()>,
+    optimizer: &AdamW,
+    vars: &[(String, Var)],
+    state: &S,
+) -> Result<()> {
     rotation::replace(
         dir,
         STATE_FILE,
-        |partial| write(partial, model, optimizer, vars, state),
+        |partial| write(partial, &save_model, optimizer, vars, state),
         |_| false,
     )
 }
 
-fn write(
+fn write<S: Serialize>(
     partial: &Path,
-    model: &StanceModel,
+    save_model: &impl Fn(&Path) -> Result<()>,
     optimizer: &AdamW,
     vars: &[(String, Var)],
-    state: &TrainState,
+    state: &S,
 ) -> Result<()> {
-    model.save(partial)?;
+    save_model(partial)?;
     let moments = optimizer.state_tensors(vars);
     let optimizer_path = partial.join(OPTIMIZER_FILE);
     candle_core::safetensors::save(&moments, &optimizer_path).map_err(|e| {
@@ -118,6 +131,11 @@ fn write(
 /// Reads the checkpoint in `dir`, first putting right what an interrupted [`save`] left (the
 /// newest complete checkpoint is kept, leftovers are deleted).
 pub fn load(dir: &Path) -> Result<(TrainState, HashMap<String, Tensor>)> {
+    load_with(dir)
+}
+
+/// [`load`] for any loop state written by [`save_with`].
+pub fn load_with<S: DeserializeOwned>(dir: &Path) -> Result<(S, HashMap<String, Tensor>)> {
     if !rotation::recover(dir, STATE_FILE)? {
         return Err(Error::InvalidInput(format!(
             "{}: no checkpoint to resume from (is this the --output of a `stance train` run \
@@ -127,7 +145,7 @@ pub fn load(dir: &Path) -> Result<(TrainState, HashMap<String, Tensor>)> {
     }
     let state_path = dir.join(STATE_FILE);
     let text = std::fs::read_to_string(&state_path).map_err(|e| Error::io(&state_path, e))?;
-    let state: TrainState = serde_json::from_str(&text).map_err(|e| Error::Json {
+    let state: S = serde_json::from_str(&text).map_err(|e| Error::Json {
         path: state_path.clone(),
         message: e.to_string(),
     })?;
