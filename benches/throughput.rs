@@ -16,6 +16,7 @@
 //! Threads follow RAYON_NUM_THREADS (candle's matmul and ops use that pool). Each figure is
 //! measured `reps` times after one warm-up; min, median and max are reported.
 
+use stance::model::kernels::KernelChoice;
 use std::path::PathBuf;
 use std::time::Instant;
 

@@ -8,6 +8,7 @@ mod common;
 use common::{encode_contexts, max_abs, max_abs_diff, write_tiny_folder};
 use stance::model::bf16_gemm;
 use stance::model::dense::Precision;
+use stance::model::kernels::KernelChoice;
 use stance::model::{ClassifierSpec, StanceModel, TrainScope};
 
 #[test]

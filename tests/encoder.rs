@@ -2,6 +2,7 @@
 
 mod common;
 
+use stance::model::kernels::KernelChoice;
 use std::str::FromStr;
 
 use candle_core::{DType, Device, IndexOp, Tensor, Var};

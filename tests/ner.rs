@@ -62,14 +62,10 @@ fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
     path
 }
 
-#[test]
-fn a_trained_tagger_is_a_token_classification_folder_that_learns_its_data() {
-    let tmp = tempfile::tempdir().unwrap();
-    let base = tmp.path().join("base");
-    write_tiny_folder(&base, 11, true);
-    let train = write(tmp.path(), "train.txt", TRAIN);
-    let out = tmp.path().join("tagger");
-    let run = run_stance(&[
+/// `stance train --task ner` on `train` from the tiny `base` into `out`, fast settings plus
+/// `extra`; fails the test if the run fails.
+fn train_tiny_tagger(base: &Path, train: &Path, out: &Path, extra: &[&str]) {
+    let mut args = vec![
         "train",
         "--task",
         "ner",
@@ -78,12 +74,8 @@ fn a_trained_tagger_is_a_token_classification_folder_that_learns_its_data() {
         base.to_str().unwrap(),
         "--train",
         train.to_str().unwrap(),
-        "--dev",
-        train.to_str().unwrap(),
         "-o",
         out.to_str().unwrap(),
-        "--epochs",
-        "200",
         "--batch-size",
         "2",
         "--lr",
@@ -92,11 +84,28 @@ fn a_trained_tagger_is_a_token_classification_folder_that_learns_its_data() {
         "0",
         "--seed",
         "3",
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    let run = run_stance(&args);
     assert!(
         run.status.success(),
         "{}",
         String::from_utf8_lossy(&run.stderr)
+    );
+}
+
+#[test]
+fn a_trained_tagger_is_a_token_classification_folder_that_learns_its_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().join("base");
+    write_tiny_folder(&base, 11, true);
+    let train = write(tmp.path(), "train.txt", TRAIN);
+    let out = tmp.path().join("tagger");
+    train_tiny_tagger(
+        &base,
+        &train,
+        &out,
+        &["--dev", train.to_str().unwrap(), "--epochs", "200"],
     );
 
     // Hugging Face layout: the architecture, the CoNLL tags in HF's order, no pooler.
@@ -323,34 +332,11 @@ fn a_tagger_trained_with_casing_tells_words_apart_by_their_capitals_alone() {
     let sentences = read_conll(&train).unwrap();
     let fit = |casing: &str| {
         let out = tmp.path().join(format!("tagger-{casing}"));
-        let run = run_stance(&[
-            "train",
-            "--task",
-            "ner",
-            "-q",
-            "--base",
-            base.to_str().unwrap(),
-            "--train",
-            train.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--epochs",
-            "150",
-            "--batch-size",
-            "2",
-            "--lr",
-            "3e-3",
-            "--warmup",
-            "0",
-            "--seed",
-            "3",
-            "--casing",
-            casing,
-        ]);
-        assert!(
-            run.status.success(),
-            "{}",
-            String::from_utf8_lossy(&run.stderr)
+        train_tiny_tagger(
+            &base,
+            &train,
+            &out,
+            &["--epochs", "150", "--casing", casing],
         );
         let tagger = NerModel::from_dir(&out).unwrap();
         let (report, _) = evaluate_ner(&tagger, &sentences, 8, 1).unwrap();

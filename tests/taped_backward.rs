@@ -5,6 +5,7 @@ mod common;
 
 use candle_core::{Device, Tensor};
 use common::{assert_training_pass_matches_autograd, encode_contexts, write_tiny_folder};
+use stance::model::kernels::KernelChoice;
 use stance::model::kernels::Kernels;
 use stance::model::{ClassifierSpec, StanceModel, TrainScope};
 

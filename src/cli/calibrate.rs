@@ -1,6 +1,7 @@
 //! `stance calibrate`: fit a model's softmax temperature on labelled dev data.
 
 use stance::model::dense::Precision;
+use stance::model::kernels::KernelChoice;
 use std::path::PathBuf;
 
 use anyhow::Context;

@@ -2,6 +2,7 @@
 //! named-entity tagger, or both.
 
 use stance::model::dense::Precision;
+use stance::model::kernels::KernelChoice;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};

@@ -1,6 +1,7 @@
 //! Argument parsing and dispatch; each subcommand lives in its own file and holds no logic
 //! beyond reading arguments and printing results.
 
+use stance::model::kernels::KernelChoice;
 use std::path::Path;
 
 use anyhow::Context;

@@ -1,6 +1,7 @@
 //! `stance train --task ner` and `stance eval --task ner`: the named-entity tagger on CoNLL files.
 
 use stance::model::dense::Precision;
+use stance::model::kernels::KernelChoice;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};

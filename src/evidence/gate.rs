@@ -3,6 +3,7 @@
 use crate::data::evidence::EVIDENCE_LABEL;
 use crate::error::{Error, Result};
 use crate::model::input::PairInput;
+use crate::model::kernels::KernelChoice;
 use crate::model::{Classification, StanceModel};
 use crate::text::sentences::split_sentences;
 

@@ -63,6 +63,30 @@ impl Kernels {
     }
 }
 
+/// A loaded model whose kernels can be chosen: the stance model, the tagger. Both keep their
+/// choice and walk their layers in [`KernelChoice::set_kernels`]; precision alone is a shorthand.
+pub trait KernelChoice {
+    /// The kernels in use (f32, fused until set).
+    fn kernels(&self) -> Kernels;
+
+    /// Chooses the kernels of every layer. Weights being trained always run in f32.
+    fn set_kernels(&mut self, kernels: Kernels);
+
+    /// Sets the arithmetic of the linear layers at inference, keeping the other choices.
+    fn set_precision(&mut self, precision: Precision) {
+        let kernels = Kernels {
+            precision,
+            ..self.kernels()
+        };
+        self.set_kernels(kernels);
+    }
+
+    /// The precision of the linear layers at inference.
+    fn precision(&self) -> Precision {
+        self.kernels().precision
+    }
+}
+
 /// One layer's kernel choice, shared with its clones (a cloned model runs as its original).
 #[derive(Debug, Clone)]
 pub struct KernelSwitch(Arc<AtomicU8>);

@@ -10,13 +10,12 @@ use rand::SeedableRng;
 use super::checkpoint::Tensors;
 use super::classifier::{SequenceClassifier, TrainingForward};
 use super::config::{BertConfig, Pooling, StanceSettings};
-use super::dense::Precision;
 use super::dropout::DropoutRng;
 use super::encoder::EncoderInput;
 use super::folder::{self, ModelFiles};
 use super::hub;
 use super::input::{EncodedPair, PairInput, PairTokenizer};
-use super::kernels::Kernels;
+use super::kernels::{KernelChoice, Kernels};
 use super::params::{build_for_training, Parameters, TrainScope, TrainingBackend};
 use crate::data::none_labels::NONE_LABEL;
 use crate::error::{Error, Result};
@@ -75,35 +74,22 @@ fn weights_error(path: &Path, error: impl std::fmt::Display) -> Error {
     }
 }
 
-impl StanceModel {
-    /// Chooses the kernels of the model and of its evidence scorer (f32, fused until set; see
-    /// [`crate::model::kernels`]). Weights being trained always run in f32.
-    pub fn set_kernels(&mut self, kernels: Kernels) {
+/// The model's kernels and its evidence scorer's (see [`crate::model::kernels`]).
+impl KernelChoice for StanceModel {
+    fn kernels(&self) -> Kernels {
+        self.kernels
+    }
+
+    fn set_kernels(&mut self, kernels: Kernels) {
         self.classifier.set_kernels(kernels);
         if let Some(gate) = &mut self.evidence {
             gate.set_kernels(kernels);
         }
         self.kernels = kernels;
     }
+}
 
-    /// The kernels set with [`StanceModel::set_kernels`].
-    pub fn kernels(&self) -> Kernels {
-        self.kernels
-    }
-
-    /// Sets the arithmetic of the linear layers at inference, keeping the other choices.
-    pub fn set_precision(&mut self, precision: Precision) {
-        self.set_kernels(Kernels {
-            precision,
-            ..self.kernels
-        });
-    }
-
-    /// The precision of the linear layers at inference.
-    pub fn precision(&self) -> Precision {
-        self.kernels.precision
-    }
-
+impl StanceModel {
     /// Loads a fine-tuned classifier for inference from a folder or a Hugging Face model id.
     pub fn load(spec: &str) -> Result<Self> {
         Self::from_dir(&hub::resolve(spec)?)

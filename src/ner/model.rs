@@ -16,11 +16,10 @@ use crate::error::{Error, Result};
 use crate::model::checkpoint::Tensors;
 use crate::model::classifier::backward_through_encoder;
 use crate::model::config::BertConfig;
-use crate::model::dense::Precision;
 use crate::model::dropout::{Dropout, DropoutRng};
 use crate::model::encoder::{BertEncoder, EncoderInput, EncoderTape};
 use crate::model::folder::{self, ModelFiles};
-use crate::model::kernels::Kernels;
+use crate::model::kernels::{KernelChoice, Kernels};
 use crate::model::params::{build_for_training, Parameters, TrainScope, TrainingBackend};
 
 /// transformers' class for a token classifier.
@@ -139,31 +138,19 @@ pub fn is_token_classifier(config: &BertConfig) -> bool {
         .is_some_and(|a| a.iter().any(|name| name == TOKEN_ARCHITECTURE))
 }
 
-impl NerModel {
-    /// Chooses the tagger's kernels (f32, fused until set; see [`crate::model::kernels`]).
-    pub fn set_kernels(&mut self, kernels: Kernels) {
-        self.network.set_kernels(kernels);
-        self.kernels = kernels;
-    }
-
-    /// The kernels set with [`NerModel::set_kernels`].
-    pub fn kernels(&self) -> Kernels {
+/// The tagger's kernels (see [`crate::model::kernels`]).
+impl KernelChoice for NerModel {
+    fn kernels(&self) -> Kernels {
         self.kernels
     }
 
-    /// Sets the arithmetic of the tagger's linear layers at inference, keeping the other choices.
-    pub fn set_precision(&mut self, precision: Precision) {
-        self.set_kernels(Kernels {
-            precision,
-            ..self.kernels
-        });
+    fn set_kernels(&mut self, kernels: Kernels) {
+        self.network.set_kernels(kernels);
+        self.kernels = kernels;
     }
+}
 
-    /// The precision of the linear layers at inference.
-    pub fn precision(&self) -> Precision {
-        self.kernels.precision
-    }
-
+impl NerModel {
     /// Loads a trained tagger (a `BertForTokenClassification` folder) for inference.
     pub fn from_dir(dir: &Path) -> Result<Self> {
         let files = ModelFiles::locate(dir)?;
