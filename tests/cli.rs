@@ -180,3 +180,35 @@ fn a_cached_hub_model_loads_offline() {
     let info = String::from_utf8_lossy(&out.stdout);
     assert!(info.contains("FAVOR, AGAINST, NONE"), "{info}");
 }
+
+#[test]
+fn precision_is_auto_bf16_or_f32_and_model_info_shows_the_choice() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_tiny_folder(dir.path(), 3, false);
+    let folder = dir.path().to_str().unwrap();
+    let info = |precision: &str| {
+        let output = stance(&["--precision", precision, "model", "info", folder], &[]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    assert!(info("f32").contains("f32 (--precision f32)"));
+    let auto = info("auto");
+    // auto is bf16 exactly when the speed check measured bf16 faster on this CPU.
+    let speed_line = auto.lines().find(|l| l.starts_with("speed check")).unwrap();
+    let picked_bf16 = auto.contains("bf16 kernel");
+    match speed_line.split_whitespace().nth(4) {
+        Some(ratio) if ratio.ends_with('x') => {
+            let ratio: f64 = ratio.trim_end_matches('x').parse().unwrap();
+            assert_eq!(picked_bf16, ratio >= 1.1, "{auto}");
+        }
+        _ => assert!(!picked_bf16, "{auto}"),
+    }
+    // A usage error, as clap prints them (with its hint line).
+    let output = stance(&["--precision", "f16", "model", "info", folder], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("expected auto, bf16 or f32"),
+        "{}",
+        stderr(&output)
+    );
+}

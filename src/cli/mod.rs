@@ -28,10 +28,17 @@ pub const DEFAULT_MODEL: &str = "models/stance-default";
 #[command(name = "stance", version, about, long_about = None)]
 pub struct Cli {
     /// Arithmetic of the encoder's linear layers at inference: bf16 (operands rounded to
-    /// bfloat16, sums in f32; about 2x faster on CPUs with AVX-512 BF16, f32 on others; SemEval
-    /// F_avg within 0.001 of f32, docs/results.md) or f32. Training is always f32.
-    #[arg(long, global = true, value_name = "bf16|f32", default_value = "bf16")]
-    precision: Precision,
+    /// bfloat16, sums in f32; about 2x faster on CPUs with AVX-512 BF16 such as AMD EPYC; SemEval
+    /// F_avg within 0.001 of f32, docs/results.md), f32, or auto: bf16 when one linear layer timed
+    /// both ways at start-up runs at least 1.1x faster in bf16 on this CPU, else f32 (`stance
+    /// model info` shows the measurement). Training is always f32.
+    #[arg(
+        long,
+        global = true,
+        value_name = "auto|bf16|f32",
+        default_value = "auto"
+    )]
+    precision: PrecisionChoice,
     #[command(subcommand)]
     command: Command,
 }
@@ -60,7 +67,7 @@ enum Command {
 
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    let precision = cli.precision;
+    let precision = cli.precision.resolve();
     match cli.command {
         Command::Predict(args) => predict::run(*args, precision),
         Command::Report(args) => report::run(args),
@@ -106,6 +113,35 @@ struct NerContext {
     /// that each is tagged with its neighbours as context (1: each sentence alone).
     #[arg(long, value_name = "N", default_value_t = 1)]
     context_sentences: usize,
+}
+
+/// `--precision` as given: a precision, or `auto` (the faster one on this CPU, measured).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PrecisionChoice {
+    Auto,
+    Fixed(Precision),
+}
+
+impl std::str::FromStr for PrecisionChoice {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.eq_ignore_ascii_case("auto") {
+            return Ok(PrecisionChoice::Auto);
+        }
+        s.parse::<Precision>()
+            .map(PrecisionChoice::Fixed)
+            .map_err(|_| format!("unknown precision `{s}` (expected auto, bf16 or f32)"))
+    }
+}
+
+impl PrecisionChoice {
+    fn resolve(self) -> Precision {
+        match self {
+            PrecisionChoice::Auto => stance::model::speed_check::fastest_precision(),
+            PrecisionChoice::Fixed(precision) => precision,
+        }
+    }
 }
 
 /// Parses `LABEL=X` (a shift of one label's logit).

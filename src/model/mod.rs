@@ -25,6 +25,7 @@ pub mod layer;
 pub mod layer_norm;
 pub mod params;
 pub mod residual_norm;
+pub mod speed_check;
 pub mod stance_model;
 pub mod tape;
 
