@@ -67,16 +67,17 @@ enum Command {
 
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    let precision = cli.precision.resolve();
+    // Resolved only by the commands that run a model: `auto` times a layer to decide.
+    let precision = || cli.precision.resolve();
     match cli.command {
-        Command::Predict(args) => predict::run(*args, precision),
+        Command::Predict(args) => predict::run(*args, precision()),
         Command::Report(args) => report::run(args),
-        Command::Classify(args) => classify::run(args, precision),
+        Command::Classify(args) => classify::run(args, precision()),
         Command::Train(args) => train::run(*args),
-        Command::Eval(args) => eval::run(args, precision),
-        Command::Calibrate(args) => calibrate::run(args, precision),
+        Command::Eval(args) => eval::run(args, precision()),
+        Command::Calibrate(args) => calibrate::run(args, precision()),
         Command::Data(command) => data::run(command),
-        Command::Model(command) => model::run(command, precision),
+        Command::Model(command) => model::run(command, precision()),
     }
 }
 
