@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# The side-by-side benchmark in one command: `stance` against PyTorch (transformers) and ONNX
-# Runtime on the same weights (all-MiniLM-L6-v2 with a 3-label head), the same inputs, 2 threads,
-# f32; then `stance predict` end to end on news-style corpora. Prints every figure for the three
-# and the ratios, and writes work/bench/results.json.
+# The side-by-side benchmark in one command: `stance` (f32 and bf16) against its strongest Python
+# peers on the same weights (all-MiniLM-L6-v2 with a 3-label head), the same inputs, 2 threads:
+# PyTorch f32 and bf16 autocast, ONNX Runtime f32 (TorchScript export) and int8 (dynamic
+# quantisation); then `stance predict` end to end on news-style corpora. Prints the CPU, its
+# SIMD flags and the kernel stance picks, every figure and stance's best over the fastest peer of
+# each figure, and writes work/bench/results.json.
 #
 #   scripts/bench/run.sh                 (REPS=5 THREADS=2 SIZES="500 5000" by default)
 #   REPS=3 SIZES="500 2000" scripts/bench/run.sh
+#   PEERS=pytorch-f32,ort-f32,ort-dynamo-f32 scripts/bench/run.sh   (peers: baselines.py --help)
 #
 # First run: creates the Python virtualenv (scripts/bench/setup-venv.sh, ~2.5 GB, a few
-# minutes), builds `stance` in release mode and exports the model to ONNX once. Needs ../shared
-# (SemEval-2016 test set, SEESAW articles). Other work on the machine skews all three alike only
-# roughly: run it on an otherwise idle machine.
+# minutes), builds `stance` in release mode and exports the model to ONNX once (cached in
+# work/bench, redone when the model changes). Needs ../shared (SemEval-2016 test set, SEESAW
+# articles). Other work on the machine skews all contenders alike only roughly: run it on an
+# otherwise idle machine.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -39,6 +43,17 @@ model=work/bench/model
 [ -f "$model/model.safetensors" ] || "$stance" model init --base models/all-MiniLM-L6-v2 -o "$model" --seed 0 --force >/dev/null
 "$stance" data import -q --format semeval2016 "$semeval_csv" -o work/bench/semeval_test.jsonl
 
+# What the figures depend on: the CPU, its SIMD flags, and the kernel stance picks on it.
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+flags=$(sed -n 's/^flags[[:space:]]*: //p' /proc/cpuinfo | head -n 1 | tr ' ' '\n' \
+  | grep -xE 'avx2|fma|avx512f|avx512_bf16|avx512_vnni|amx_bf16|amx_int8|amx_tile' | tr '\n' ' ' || true)
+kernel=$("$stance" model info "$model" | sed -n 's/^inference[[:space:]]*/inference /p') \
+  || { echo "bench: error: stance model info $model failed" >&2; exit 1; }
+kernel=${kernel:-"inference: (stance model info printed no inference line)"}
+flags=${flags% }
+echo "bench: CPU ${cpu:-unknown}; flags: ${flags:-none of avx2 fma avx512* amx*}" >&2
+echo "bench: stance model info: $kernel" >&2
+
 export RAYON_NUM_THREADS=$threads OMP_NUM_THREADS=$threads
 echo "bench: stance (f32 with the training step; bf16 inference; the op-by-op f32 path for reference)" >&2
 "$bench" --model "$model" --pairs work/bench/semeval_test.jsonl --reps "$reps" --precision f32 \
@@ -47,9 +62,9 @@ echo "bench: stance (f32 with the training step; bf16 inference; the op-by-op f3
   --out work/bench/stance-bf16.json
 "$bench" --model "$model" --pairs work/bench/semeval_test.jsonl --reps "$reps" --skip-train --unfused \
   --precision f32 --out work/bench/stance-unfused.json
-echo "bench: PyTorch and ONNX Runtime" >&2
+echo "bench: PyTorch f32 / bf16 and ONNX Runtime f32 / int8" >&2
 "$python" scripts/bench/baselines.py --model "$model" --semeval "$semeval_csv" --threads "$threads" \
-  --reps "$reps" --out work/bench/baselines.json
+  --reps "$reps" ${PEERS:+--peers "$PEERS"} --out work/bench/baselines.json
 
 # End to end: the default model when it exists (same speed as any model of this size).
 predict_model=models/stance-default
@@ -77,5 +92,5 @@ if [ -f "$predict_model/evidence/config.json" ]; then
 fi
 
 "$python" scripts/bench/compare.py work/bench/stance.json work/bench/stance-bf16.json \
-  work/bench/stance-unfused.json work/bench/baselines.json work/bench/predict.json \
-  work/bench/accuracy.json --out work/bench/results.json
+  work/bench/baselines.json --unfused work/bench/stance-unfused.json --predict work/bench/predict.json \
+  --accuracy work/bench/accuracy.json --stance-kernel "$kernel" --out work/bench/results.json
