@@ -207,7 +207,7 @@ fn precision_is_auto_bf16_or_f32_and_model_info_shows_the_choice() {
     let output = stance(&["--precision", "f16", "model", "info", folder], &[]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr(&output).contains("expected auto, bf16 or f32"),
+        stderr(&output).contains("expected auto, f32, bf16 or int8"),
         "{}",
         stderr(&output)
     );

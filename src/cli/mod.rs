@@ -31,11 +31,13 @@ pub struct Cli {
     /// bfloat16, sums in f32; about 2x faster on CPUs with AVX-512 BF16 such as AMD EPYC; SemEval
     /// F_avg within 0.001 of f32, docs/results.md), f32, or auto: bf16 when one linear layer timed
     /// both ways at start-up runs at least 1.1x faster in bf16 on this CPU, else f32 (`stance
-    /// model info` shows the measurement). Training is always f32.
+    /// model info` shows the measurement); or int8 (opt-in: dynamic quantization on CPUs with
+    /// AVX-512 VNNI, f32 elsewhere; its accuracy cost is in docs/results.md). Training is
+    /// always f32.
     #[arg(
         long,
         global = true,
-        value_name = "auto|bf16|f32",
+        value_name = "auto|bf16|f32|int8",
         default_value = "auto"
     )]
     precision: PrecisionChoice,
@@ -132,7 +134,7 @@ impl std::str::FromStr for PrecisionChoice {
         }
         s.parse::<Precision>()
             .map(PrecisionChoice::Fixed)
-            .map_err(|_| format!("unknown precision `{s}` (expected auto, bf16 or f32)"))
+            .map_err(|_| format!("unknown precision `{s}` (expected auto, f32, bf16 or int8)"))
     }
 }
 

@@ -198,10 +198,18 @@ fn info(spec: &str, precision: Precision) -> anyhow::Result<()> {
     println!("pooling      {:?}", settings.pooling);
     println!("max length   {} tokens", settings.max_length);
     println!("first segment \"{}\"", settings.first_segment_template);
-    let kernel = match (precision, stance::model::bf16_gemm::supported()) {
-        (Precision::Bf16, true) => "bf16 kernel (this CPU has AVX-512 BF16)",
-        (Precision::Bf16, false) => "f32 (--precision bf16, but this CPU has no AVX-512 BF16)",
-        (Precision::F32, _) => "f32 (--precision f32)",
+    let kernel = match (precision, precision.runs_here()) {
+        (Precision::F32, _) => "f32 (--precision f32)".to_string(),
+        (asked, true) => format!(
+            "{} kernel (this CPU has {})",
+            asked.name(),
+            asked.instructions()
+        ),
+        (asked, false) => format!(
+            "f32 (--precision {}, but this CPU has no {})",
+            asked.name(),
+            asked.instructions()
+        ),
     };
     println!("inference    linear layers in {kernel}");
     match stance::model::speed_check::bf16_speedup() {

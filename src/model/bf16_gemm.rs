@@ -12,6 +12,8 @@
 
 use rayon::prelude::*;
 
+use super::epilogue::Epilogue;
+
 /// Output columns per packed panel: three 16-lane f32 accumulators per row.
 pub const PANEL: usize = 48;
 /// Rows per micro-tile: with [`PANEL`], 24 accumulators stay in the 32 vector registers.
@@ -45,15 +47,6 @@ pub fn supported() -> bool {
     {
         false
     }
-}
-
-/// What is applied to each output element after the product.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Epilogue {
-    /// `+ bias`.
-    Bias,
-    /// `gelu(· + bias)` (erf form).
-    BiasGelu,
 }
 
 /// A linear layer's weight `(out, in)` rounded to bf16 and packed for the kernel: panel `p`,
@@ -180,9 +173,7 @@ impl PackedWeights {
                 r += tile;
             }
         }
-        if epilogue == Epilogue::BiasGelu {
-            super::fast_math::gelu_in_place(out);
-        }
+        epilogue.finish(out);
     }
 }
 

@@ -1,5 +1,6 @@
-//! The encoder's linear layers: candle's f32 `Linear`, and for inference on CPUs with AVX-512
-//! BF16, optionally the bf16 kernel of [`super::bf16_gemm`]. The precision belongs to the
+//! The encoder's linear layers: candle's f32 `Linear`, and for inference, optionally the bf16
+//! kernel of [`super::bf16_gemm`] (AVX-512 BF16) or the int8 kernel of [`super::int8_gemm`]
+//! (AVX-512 VNNI). The precision belongs to the
 //! loaded layer ([`Dense::set_kernels`], set for a whole model by its own `set_kernels`), so two
 //! models in one process can run different paths.
 
@@ -8,51 +9,22 @@ use std::sync::{Arc, OnceLock};
 use candle_core::{CpuStorage, CustomOp1, DType, Layout, Result, Shape, Tensor};
 use candle_nn::{Linear, Module, VarBuilder};
 
-use super::bf16_gemm::{self, Epilogue, PackedWeights};
+use super::bf16_gemm::PackedWeights;
 use super::cpu_buffers::contiguous_f32;
+use super::epilogue::Epilogue;
+use super::int8_gemm::QuantizedWeights;
 use super::kernels::{KernelSwitch, Kernels};
 
-/// Arithmetic of the encoder's linear layers at inference.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Precision {
-    /// f32 throughout (the default).
-    #[default]
-    F32,
-    /// Operands rounded to bfloat16, products summed in f32: about twice the multiply-adds per
-    /// instruction on CPUs with AVX-512 BF16; f32 elsewhere.
-    Bf16,
-}
-
-impl std::str::FromStr for Precision {
-    type Err = String;
-
-    fn from_str(s: &str) -> std::result::Result<Self, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "f32" => Ok(Precision::F32),
-            "bf16" => Ok(Precision::Bf16),
-            other => Err(format!(
-                "unknown precision `{other}` (expected f32 or bf16)"
-            )),
-        }
-    }
-}
-
-impl Precision {
-    /// The name used on the command line and in reports.
-    pub fn name(self) -> &'static str {
-        match self {
-            Precision::F32 => "f32",
-            Precision::Bf16 => "bf16",
-        }
-    }
-}
+pub use super::precision::Precision;
 
 /// A linear layer (`weight` `(out, in)`, `bias` `(out,)`), named as in the checkpoint.
 #[derive(Debug, Clone)]
 pub struct Dense {
     linear: Linear,
     /// The bf16 panels, packed on first bf16 use (never for trained weights).
-    packed: Arc<OnceLock<Option<PackedWeights>>>,
+    bf16: Arc<OnceLock<Option<PackedWeights>>>,
+    /// The int8 panels, quantized on first int8 use (never for trained weights).
+    int8: Arc<OnceLock<Option<QuantizedWeights>>>,
     /// This layer's kernels; its [`Precision`] at inference is f32 until set.
     kernels: KernelSwitch,
 }
@@ -62,7 +34,8 @@ impl Dense {
     pub fn load(in_dim: usize, out_dim: usize, vb: VarBuilder) -> Result<Self> {
         Ok(Dense {
             linear: candle_nn::linear(in_dim, out_dim, vb)?,
-            packed: Arc::new(OnceLock::new()),
+            bf16: Arc::new(OnceLock::new()),
+            int8: Arc::new(OnceLock::new()),
             kernels: KernelSwitch::default(),
         })
     }
@@ -86,74 +59,158 @@ impl Dense {
     /// `xs · Wᵀ + b` over the last dimension.
     pub fn forward(&self, xs: &Tensor) -> Result<Tensor> {
         match self.packed_for(xs) {
-            Some(packed) => Self::run_packed(packed, xs, Epilogue::Bias),
+            Some(packed) => run_packed(packed, xs, Epilogue::Bias),
             None => self.linear.forward(xs),
         }
     }
 
-    /// `gelu(xs · Wᵀ + b)` (erf form) from the bf16 kernel, the activation applied inside it,
-    /// when the bf16 path applies to `xs`; `None` otherwise.
-    pub fn forward_bf16_gelu(&self, xs: &Tensor) -> Result<Option<Tensor>> {
+    /// `gelu(xs · Wᵀ + b)` (erf form) from a packed kernel (bf16 or int8), the activation
+    /// applied inside it, when a packed path applies to `xs`; `None` otherwise (the caller
+    /// then runs [`Dense::forward`] and its own GELU).
+    pub fn forward_packed_gelu(&self, xs: &Tensor) -> Result<Option<Tensor>> {
         match self.packed_for(xs) {
-            Some(packed) => Ok(Some(Self::run_packed(packed, xs, Epilogue::BiasGelu)?)),
+            Some(packed) => Ok(Some(run_packed(packed, xs, Epilogue::BiasGelu)?)),
             None => Ok(None),
         }
     }
 
-    fn run_packed(packed: &PackedWeights, xs: &Tensor, epilogue: Epilogue) -> Result<Tensor> {
-        xs.contiguous()?
-            .apply_op1_no_bwd(&PackedMatmul { packed, epilogue })
-    }
-
-    /// The packed weights when the bf16 path applies to `xs`: bf16 precision, a CPU that has
-    /// it, f32 input that needs no gradient, and weights that are not being trained.
-    fn packed_for(&self, xs: &Tensor) -> Option<&PackedWeights> {
-        let weight = self.linear.weight();
-        if self.precision() != Precision::Bf16
+    /// The packed weights when a packed path applies to `xs`: bf16 or int8 precision, a CPU
+    /// that has its kernel, f32 input that needs no gradient, and weights that are not being
+    /// trained.
+    fn packed_for(&self, xs: &Tensor) -> Option<&dyn PackedProduct> {
+        let precision = self.precision().effective();
+        if precision == Precision::F32
             || xs.dtype() != DType::F32
             || xs.track_op()
-            || weight.is_variable()
-            || !bf16_gemm::supported()
+            || self.linear.weight().is_variable()
         {
             return None;
         }
-        self.packed
-            .get_or_init(|| {
-                let (out, inner) = weight.dims2().ok()?;
-                let w = weight.flatten_all().ok()?.to_vec1::<f32>().ok()?;
-                let bias = match self.linear.bias() {
-                    Some(b) => Some(b.to_vec1::<f32>().ok()?),
-                    None => None,
-                };
-                Some(PackedWeights::new(&w, bias.as_deref(), out, inner))
-            })
-            .as_ref()
+        match precision {
+            Precision::Bf16 => self
+                .bf16
+                .get_or_init(|| {
+                    let w = self.plain_weights()?;
+                    Some(PackedWeights::new(
+                        &w.weight,
+                        w.bias.as_deref(),
+                        w.out,
+                        w.inner,
+                    ))
+                })
+                .as_ref()
+                .map(|p| p as &dyn PackedProduct),
+            Precision::Int8 => self
+                .int8
+                .get_or_init(|| {
+                    let w = self.plain_weights()?;
+                    Some(QuantizedWeights::new(
+                        &w.weight,
+                        w.bias.as_deref(),
+                        w.out,
+                        w.inner,
+                    ))
+                })
+                .as_ref()
+                .map(|p| p as &dyn PackedProduct),
+            Precision::F32 => None,
+        }
+    }
+
+    /// The weight and bias as plain values, for packing.
+    fn plain_weights(&self) -> Option<PlainWeights> {
+        let weight = self.linear.weight();
+        let (out, inner) = weight.dims2().ok()?;
+        let bias = match self.linear.bias() {
+            Some(b) => Some(b.to_vec1::<f32>().ok()?),
+            None => None,
+        };
+        Some(PlainWeights {
+            weight: weight.flatten_all().ok()?.to_vec1::<f32>().ok()?,
+            bias,
+            out,
+            inner,
+        })
     }
 }
 
-/// The bf16 product as a candle op, so that it reads the input where it is.
+/// A layer's weight `(out, inner)` row-major and its bias, copied out of candle.
+struct PlainWeights {
+    weight: Vec<f32>,
+    bias: Option<Vec<f32>>,
+    out: usize,
+    inner: usize,
+}
+
+/// A linear layer's weights packed for one of the reduced-precision kernels.
+trait PackedProduct: Sync {
+    /// The kernel's name in errors.
+    fn name(&self) -> &'static str;
+    fn inner(&self) -> usize;
+    fn out(&self) -> usize;
+    /// `epilogue(rows · Wᵀ + bias)`, `None` on a CPU without the kernel.
+    fn matmul(&self, rows: &[f32], epilogue: Epilogue) -> Option<Vec<f32>>;
+}
+
+impl PackedProduct for PackedWeights {
+    fn name(&self) -> &'static str {
+        "bf16 linear"
+    }
+    fn inner(&self) -> usize {
+        PackedWeights::inner(self)
+    }
+    fn out(&self) -> usize {
+        PackedWeights::out(self)
+    }
+    fn matmul(&self, rows: &[f32], epilogue: Epilogue) -> Option<Vec<f32>> {
+        PackedWeights::matmul(self, rows, epilogue)
+    }
+}
+
+impl PackedProduct for QuantizedWeights {
+    fn name(&self) -> &'static str {
+        "int8 linear"
+    }
+    fn inner(&self) -> usize {
+        QuantizedWeights::inner(self)
+    }
+    fn out(&self) -> usize {
+        QuantizedWeights::out(self)
+    }
+    fn matmul(&self, rows: &[f32], epilogue: Epilogue) -> Option<Vec<f32>> {
+        QuantizedWeights::matmul(self, rows, epilogue)
+    }
+}
+
+fn run_packed(packed: &dyn PackedProduct, xs: &Tensor, epilogue: Epilogue) -> Result<Tensor> {
+    xs.contiguous()?
+        .apply_op1_no_bwd(&PackedMatmul { packed, epilogue })
+}
+
+/// A packed product as a candle op, so that it reads the input where it is.
 struct PackedMatmul<'a> {
-    packed: &'a PackedWeights,
+    packed: &'a dyn PackedProduct,
     epilogue: Epilogue,
 }
 
 impl CustomOp1 for PackedMatmul<'_> {
     fn name(&self) -> &'static str {
-        "bf16-linear"
+        "packed-linear"
     }
 
     fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
         let dims = layout.shape().dims();
+        let name = self.packed.name();
         if dims.last() != Some(&self.packed.inner()) {
             candle_core::bail!(
-                "bf16 linear: input {:?} does not end in {}",
+                "{name}: input {:?} does not end in {}",
                 dims,
                 self.packed.inner()
             );
         }
-        let rows = contiguous_f32(storage, layout, "bf16 linear")?;
+        let rows = contiguous_f32(storage, layout, name)?;
         let Some(out) = self.packed.matmul(rows, self.epilogue) else {
-            candle_core::bail!("bf16 linear: this CPU has no AVX-512 BF16");
+            candle_core::bail!("{name}: this CPU lacks the kernel's instructions");
         };
         let mut shape = dims.to_vec();
         if let Some(last) = shape.last_mut() {

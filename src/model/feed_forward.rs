@@ -61,10 +61,10 @@ impl FeedForward {
             .forward(&self.output.forward(&activated)?, hidden, rng)
     }
 
-    /// `act(W1 · x)`; the GELU runs inside the bf16 kernel when that applies.
+    /// `act(W1 · x)`; the GELU runs inside the packed (bf16, int8) kernel when that applies.
     fn activated(&self, hidden: &Tensor) -> Result<Tensor> {
         if self.activation == HiddenAct::Gelu {
-            if let Some(activated) = self.intermediate.forward_bf16_gelu(hidden)? {
+            if let Some(activated) = self.intermediate.forward_packed_gelu(hidden)? {
                 return Ok(activated);
             }
         }

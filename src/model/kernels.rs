@@ -6,7 +6,7 @@
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 
-use super::dense::Precision;
+use super::precision::Precision;
 
 /// A model's kernel choice.
 ///
@@ -43,22 +43,24 @@ impl Kernels {
         format!("{}, {path}", self.precision.name())
     }
 
+    /// Two bits of precision, one of "op by op".
     fn encode(self) -> u8 {
         let precision = match self.precision {
             Precision::F32 => 0,
             Precision::Bf16 => 1,
+            Precision::Int8 => 2,
         };
-        precision | if self.fused { 0 } else { 2 }
+        precision | if self.fused { 0 } else { 4 }
     }
 
     fn decode(bits: u8) -> Kernels {
         Kernels {
-            precision: if bits & 1 == 1 {
-                Precision::Bf16
-            } else {
-                Precision::F32
+            precision: match bits & 3 {
+                1 => Precision::Bf16,
+                2 => Precision::Int8,
+                _ => Precision::F32,
             },
-            fused: bits & 2 == 0,
+            fused: bits & 4 == 0,
         }
     }
 }
@@ -117,7 +119,7 @@ mod tests {
     fn every_choice_survives_the_switch() {
         let switch = KernelSwitch::default();
         assert_eq!(switch.get(), Kernels::default());
-        for precision in [Precision::F32, Precision::Bf16] {
+        for precision in Precision::ALL {
             for fused in [false, true] {
                 let kernels = Kernels { precision, fused };
                 switch.set(kernels);

@@ -9,8 +9,9 @@ use std::time::Instant;
 use candle_core::{Device, Tensor};
 use candle_nn::{Linear, Module};
 
-use super::bf16_gemm::{self, Epilogue, PackedWeights};
-use super::dense::Precision;
+use super::bf16_gemm::{self, PackedWeights};
+use super::epilogue::Epilogue;
+use super::precision::Precision;
 
 /// How much faster bf16 must be to be chosen: a margin against timing noise.
 const REQUIRED_SPEEDUP: f64 = 1.1;

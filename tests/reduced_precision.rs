@@ -1,0 +1,81 @@
+//! Inference with reduced-precision linear layers (`--precision bf16`, `--precision int8`):
+//! close to f32 on the same model, a different computation where the CPU has the kernel (so the
+//! test sees it run), never used for weights that are being trained, and a property of each
+//! loaded model: two models in one process run their own precision.
+
+mod common;
+
+use common::{encode_contexts, max_abs, max_abs_diff, write_tiny_folder};
+use stance::model::dense::Precision;
+use stance::model::kernels::KernelChoice;
+use stance::model::{ClassifierSpec, StanceModel, TrainScope};
+
+#[test]
+fn bf16_logits_are_close_to_f32_and_trained_weights_stay_f32() {
+    logits_are_close_to_f32_and_trained_weights_stay_f32(Precision::Bf16, 0.03);
+}
+
+#[test]
+fn int8_logits_are_close_to_f32_and_trained_weights_stay_f32() {
+    logits_are_close_to_f32_and_trained_weights_stay_f32(Precision::Int8, 0.1);
+}
+
+#[test]
+fn a_precision_the_cpu_lacks_runs_as_f32() {
+    for precision in Precision::ALL {
+        let effective = precision.effective();
+        assert!(effective == precision || effective == Precision::F32);
+        assert_eq!(effective == precision, precision.runs_here());
+    }
+}
+
+/// `tolerance`: the largest difference allowed, as a share of the largest f32 logit.
+fn logits_are_close_to_f32_and_trained_weights_stay_f32(precision: Precision, tolerance: f32) {
+    if !precision.runs_here() {
+        eprintln!(
+            "skipped: this CPU has no {} ({} runs as f32 here)",
+            precision.instructions(),
+            precision.name()
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tiny_folder(dir.path(), 17, false);
+    let f32_model = StanceModel::from_dir(dir.path()).unwrap();
+    let mut reduced_model = StanceModel::from_dir(dir.path()).unwrap();
+    reduced_model.set_precision(precision);
+    assert_eq!(f32_model.precision(), Precision::F32);
+    let texts = [
+        "Ankara would not recognise the vote.",
+        "The minister said the court ruling was against the deal, and they would reject the tax.",
+        "Iran backed the climate deal.",
+    ];
+    let input = encode_contexts(&f32_model, "the deal", &texts);
+
+    // Interleaved: each model keeps its own path whatever the other one ran last.
+    let f32_logits = f32_model.logits(&input, None).unwrap();
+    let reduced_logits = reduced_model.logits(&input, None).unwrap();
+    assert_eq!(
+        max_abs_diff(&f32_logits, &f32_model.logits(&input, None).unwrap()),
+        0.0
+    );
+    let diff = max_abs_diff(&f32_logits, &reduced_logits);
+    let scale = max_abs(&f32_logits);
+    assert!(
+        diff > 0.0,
+        "{precision:?} gave exactly the f32 logits: the kernel did not run"
+    );
+    assert!(
+        diff < tolerance * scale.max(1.0),
+        "{precision:?} logits differ from f32 by {diff} (logits up to {scale})"
+    );
+
+    // Weights being trained change every step: they are never packed.
+    let (mut trainable, _) =
+        StanceModel::for_training(dir.path(), &ClassifierSpec::default(), TrainScope::All, 0)
+            .unwrap();
+    let expected = trainable.logits(&input, None).unwrap();
+    trainable.set_precision(precision);
+    let got = trainable.logits(&input, None).unwrap();
+    assert_eq!(max_abs_diff(&expected, &got), 0.0);
+}
