@@ -76,7 +76,7 @@ fn parse_args() -> anyhow::Result<Args> {
         }
     }
     if args.model.as_os_str().is_empty() || args.pairs.as_os_str().is_empty() {
-        bail!("usage: throughput --model DIR --pairs PAIRS.jsonl [--reps N] [--out FILE] [--skip-train] [--unfused] [--precision f32|bf16]");
+        bail!("usage: throughput --model DIR --pairs PAIRS.jsonl [--reps N] [--out FILE] [--skip-train] [--unfused] [--precision f32|bf16|int8]");
     }
     Ok(args)
 }

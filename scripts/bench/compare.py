@@ -1,23 +1,33 @@
 """Puts stance's figures next to every Python peer's, with the ratios to the fastest peer.
 
-    compare.py STANCE.json STANCE_BF16.json BASELINES.json [--unfused STANCE_UNFUSED.json]
-        [--predict PREDICT.json] [--accuracy ACCURACY.json] [--stance-kernel LINE] --out RESULTS.json
+    compare.py STANCE.json STANCE_BF16.json BASELINES.json [--int8 STANCE_INT8.json]
+        [--unfused STANCE_UNFUSED.json] [--predict PREDICT.json] [--accuracy ACCURACY.json]
+        [--stance-kernel LINE] --out RESULTS.json
 
 STANCE.json is stance in f32 (with the training step), STANCE_BF16.json its inference with bf16
-linear layers (the `stance` binary's choice on CPUs with AVX-512 BF16), BASELINES.json the peers
-measured by baselines.py (PyTorch f32 and bf16 autocast, ONNX Runtime f32 and int8, ...).
-The optional files add the op-by-op f32 path, `stance predict` end to end and the SemEval F_avg of
-one model in both precisions; --stance-kernel is the "inference" line of `stance model info`.
+linear layers (the `stance` binary's choice on CPUs with AVX-512 BF16), STANCE_INT8.json its
+inference with int8 linear layers (opt-in: `--precision int8`), BASELINES.json the peers measured
+by baselines.py (PyTorch f32 and bf16 autocast, ONNX Runtime f32 and int8, ...). The optional
+files add the op-by-op f32 path, `stance predict` end to end and what bf16 and int8 cost in
+accuracy (accuracy.py: per set, each reduced precision's score against f32 and its threshold);
+--stance-kernel is the "inference" line of `stance model info`.
 
 Per figure (32 x 128 seq/s, SemEval dynamic seq/s, training step s, load s): every contender,
-then stance's best path (f32 or bf16) over the fastest peer of that figure, named. Ratios are
-stance / peer for throughputs (above 1: stance is faster) and times (below 1: stance is faster).
-Medians decide; min-max ranges show the spread over repetitions.
+then stance's best path (f32, bf16 or int8) over the fastest peer of that figure, named. Ratios
+are stance / peer for throughputs (above 1: stance is faster) and times (below 1: stance is
+faster). Medians decide; min-max ranges show the spread over repetitions.
+
+A reduced precision is a best-path candidate only when it may be used without losing accuracy:
+one whose accuracy check fails on any set is left out (it stays opt-in), and int8 is also left
+out when ACCURACY.json does not check it ("accuracy unchecked"); bf16 without a check counts, as
+before. The excluded paths are still shown, marked, with the reason printed.
 """
 import argparse
 import json
 import sys
 from pathlib import Path
+
+from accuracy import METRIC_NAMES, REFERENCE, SETS
 
 CPU_FLAGS = ["avx2", "fma", "avx512f", "avx512_bf16", "avx512_vnni", "amx_bf16", "amx_int8", "amx_tile"]
 FIGURES = [  # key, name, unit, better
@@ -26,6 +36,8 @@ FIGURES = [  # key, name, unit, better
     ("train_step", "training step 32 x 128 (fwd+bwd+AdamW)", "s", "lower"),
     ("load", "model load", "s", "lower"),
 ]
+REDUCED = {"stance bf16": "bf16", "stance int8": "int8"}  # stance path -> its precision
+NEEDS_CHECK = {"int8"}  # reduced precisions that are no best-path candidate without an accuracy check
 
 
 def load(path):
@@ -77,11 +89,85 @@ def cpu_flags(machine):
         return []
 
 
+def accuracy_sets(accuracy, path):
+    """accuracy.py output as {"model", "sets"}; the older flat file (SemEval, f32 and bf16 at the
+    top level) reads as its one set, checked against today's threshold."""
+    if accuracy is None or "sets" in accuracy:
+        return accuracy
+    if not all(isinstance(accuracy.get(k), dict) for k in (REFERENCE, "bf16")) or "examples" not in accuracy:
+        sys.exit(f"compare: {path} is neither accuracy.py output (\"sets\") nor its older flat shape "
+                 f"(\"f32\", \"bf16\", \"examples\"): rerun scripts/bench/accuracy.py")
+    spec = SETS["semeval"]
+    ref, bf16 = accuracy[REFERENCE], accuracy["bf16"]
+    change = bf16[spec["metric"]] - ref[spec["metric"]]
+    entry = {**spec, "examples": accuracy["examples"], REFERENCE: ref,
+             "bf16": {**bf16, "change": change, "flipped": accuracy.get("flipped"),
+                      "passes": abs(change) < spec["threshold"]}}
+    return {"model": accuracy.get("model"), "sets": {"semeval": entry}}
+
+
+def accuracy_check(accuracy, precision):
+    """("passes" | "fails" | "unchecked", why) for one reduced precision over every set."""
+    sets = (accuracy or {}).get("sets", {})
+    unchecked = [name for name, entry in sets.items() if precision not in entry]
+    failed = [(name, entry) for name, entry in sets.items()
+              if precision in entry and not entry[precision]["passes"]]
+    if failed:
+        return "fails", "; ".join(
+            f"fails its accuracy check on {name} ({METRIC_NAMES[e['metric']]} change "
+            f"{e[precision]['change']:+.4f}, threshold {e['threshold']})" for name, e in failed)
+    if not sets:
+        return "unchecked", "accuracy unchecked (no --accuracy)"
+    if unchecked:
+        return "unchecked", f"accuracy unchecked on {', '.join(unchecked)}"
+    return "passes", f"passes its accuracy check on {', '.join(sets)}"
+
+
+def excluded_paths(stance_paths, accuracy):
+    """The stance paths that are no best-path candidate, with the reason."""
+    excluded = {}
+    for label in stance_paths:
+        precision = REDUCED.get(label)
+        if precision is None:
+            continue
+        status, why = accuracy_check(accuracy, precision)
+        if status == "fails" or (status == "unchecked" and precision in NEEDS_CHECK):
+            excluded[label] = why
+    return excluded
+
+
+def path_note(label, excluded, accuracy):
+    """The mark after an excluded path's figures."""
+    if label not in excluded:
+        return ""
+    status, _ = accuracy_check(accuracy, REDUCED[label])
+    return "  (accuracy unchecked)" if status == "unchecked" else "  (fails accuracy check: opt-in only)"
+
+
+def print_accuracy(accuracy):
+    """Per set and reduced precision: the metric in f32 and reduced, the change, flips, verdict."""
+    print(f"\naccuracy of the reduced precisions ({accuracy['model']}; {REFERENCE} is the reference):")
+    for name, entry in accuracy["sets"].items():
+        metric = entry["metric"]
+        print(f"  {entry.get('label', name)} ({name}, {entry['examples']} examples; "
+              f"{METRIC_NAMES[metric]}, passes when it moves by less than {entry['threshold']}):")
+        reduced = {k: r for k, r in entry.items() if isinstance(r, dict) and "change" in r}
+        if not reduced:
+            print("    no reduced precision measured")
+        for precision, r in reduced.items():
+            verdict = "passes" if r["passes"] else "fails (opt-in only)"
+            flipped = "-" if r.get("flipped") is None else r["flipped"]
+            print(f"    {precision}: {METRIC_NAMES[metric]} {entry[REFERENCE][metric]:.4f} ({REFERENCE}) -> "
+                  f"{r[metric]:.4f} ({precision}), change {r['change']:+.4f}; {flipped} predictions differ; "
+                  f"{verdict}")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("stance", help="stance f32 figures (with the training step)")
     p.add_argument("bf16", help="stance bf16 inference figures")
     p.add_argument("baselines", help="baselines.py output")
+    p.add_argument("--int8", help="stance int8 inference figures")
     p.add_argument("--unfused", help="stance op-by-op f32 figures")
     p.add_argument("--predict", help="predict.py output")
     p.add_argument("--accuracy", help="accuracy.py output")
@@ -89,7 +175,9 @@ def main():
     p.add_argument("--out", required=True)
     a = p.parse_args()
     ours, bf16, base = load(a.stance), load(a.bf16), load(a.baselines)
-    unfused, predict, accuracy = (load(f) if f else None for f in (a.unfused, a.predict, a.accuracy))
+    int8, unfused, predict, accuracy = (load(f) if f else None
+                                        for f in (a.int8, a.unfused, a.predict, a.accuracy))
+    accuracy = accuracy_sets(accuracy, a.accuracy)
     peers = peers_of(base)
     available = {n: r for n, r in peers.items() if r.get("available", True)}
 
@@ -106,22 +194,32 @@ def main():
     for name, r in peers.items():
         if name not in available:
             print(f"unavailable peer: {r['label']}: {r['reason']}")
-    for label, r in (("stance f32", ours), ("stance bf16", bf16)):
+    stance_paths = {"stance f32": ours, "stance bf16": bf16}
+    if int8 is not None:
+        stance_paths["stance int8"] = int8
+    for label, r in stance_paths.items():
         if r.get("semeval_sequences") != base.get("semeval_sequences"):
             print(f"warning: SemEval figures are over different inputs ({label} {r.get('semeval_sequences')} "
                   f"sequences, peers {base.get('semeval_sequences')}; --limit?)")
         if r.get("threads") not in (None, m["threads"]):
             print(f"warning: {label} ran with {r['threads']} threads, the peers with {m['threads']}")
 
-    stance_paths = {"stance f32": ours, "stance bf16": bf16}
+    excluded = excluded_paths(stance_paths, accuracy)
+    print(f"stance best-path candidates: {', '.join(l for l in stance_paths if l not in excluded)}")
+    for label, why in excluded.items():
+        print(f"excluded from stance's best path: {label}: {why}")
+    for label in (l for l in stance_paths if l in REDUCED and l not in excluded):
+        status, why = accuracy_check(accuracy, REDUCED[label])
+        if status == "unchecked":
+            print(f"note: {label}: {why}; counted as a best-path candidate all the same")
     table = []
     for key, name, unit, better in FIGURES:
         best_of = max if better == "higher" else min
         mine = {label: figure(r, key) for label, r in stance_paths.items()}
         theirs = {n: figure(r, key) for n, r in available.items() if figure(r, key) is not None}
-        measured = {label: s for label, s in mine.items() if s is not None}
-        if not measured and not theirs:
+        if not any(s is not None for s in mine.values()) and not theirs:
             continue
+        measured = {label: s for label, s in mine.items() if s is not None and label not in excluded}
         best = best_of(measured, key=lambda label: measured[label]["median"]) if measured else None
         fastest = best_of(theirs, key=lambda n: theirs[n]["median"]) if theirs else None
         digits = 1 if unit == "seq/s" else 3
@@ -132,9 +230,9 @@ def main():
             rows.append(("stance op-by-op f32 (reference)", figure(unfused, key)))
         for label, s in rows:
             if s is not None or label in stance_paths:
-                note = "  <- stance best" if label == best else ""
-                if s is None and label == "stance bf16" and key == "train_step":
-                    note = "  (bf16 kernel is inference-only: training runs f32)"
+                note = "  <- stance best" if label == best else path_note(label, excluded, accuracy)
+                if s is None and label in REDUCED and key == "train_step":
+                    note = f"  ({REDUCED[label]} kernel is inference-only: training runs f32)"
                 print(f"  {label:44}{fmt(s, digits):>26}{note}")
                 split(key, stance_paths.get(label))
         for n, s in theirs.items():
@@ -143,7 +241,10 @@ def main():
                   f"{'  <- fastest peer' if n == fastest else ''}")
             split(key, available[n])
         over = ratio(mine.get(best), theirs[fastest]) if fastest else None
-        if best is None:
+        only_excluded = [label for label in excluded if mine.get(label) is not None]
+        if best is None and only_excluded:
+            print(f"  => only excluded stance paths measured this ({', '.join(only_excluded)})")
+        elif best is None:
             print("  => stance did not measure this (its f32 run had --skip-train?)")
         elif fastest:
             sense = "above 1: stance is faster" if better == "higher" else "below 1: stance is faster"
@@ -152,7 +253,9 @@ def main():
             print("  => no peer measured this")
         table.append({"figure": name, "key": key, "unit": unit, "better": better,
                       "stance": {"f32": mine["stance f32"], "bf16": mine["stance bf16"],
+                                 "int8": mine.get("stance int8"),
                                  "op_by_op": figure(unfused, key) if key != "train_step" else None},
+                      "stance_excluded": excluded,
                       "peers": theirs, "stance_best": best, "fastest_peer": fastest,
                       "fastest_peer_label": available[fastest]["label"] if fastest else None,
                       "stance_best_over_fastest_peer": over,
@@ -170,23 +273,23 @@ def main():
     if step and None not in rss:
         print(f"peak RSS of the benchmark process: stance {rss[0]:.0f} MB, PyTorch f32 {rss[1]:.0f} MB "
               f"(both after the f32 training steps)")
-    speedups = [ratio(figure(bf16, k), figure(ours, k)) for k in ("infer_fixed", "infer_semeval")]
-    if None not in speedups:
-        print(f"stance bf16 over f32: {speedups[0]:.2f}x (32 x 128), {speedups[1]:.2f}x (SemEval)")
+    for label, r in stance_paths.items():
+        speedups = [ratio(figure(r, k), figure(ours, k)) for k in ("infer_fixed", "infer_semeval")]
+        if label in REDUCED and None not in speedups:
+            print(f"{label} over f32: {speedups[0]:.2f}x (32 x 128), {speedups[1]:.2f}x (SemEval)"
+                  f"{path_note(label, excluded, accuracy)}")
     if accuracy:
-        f32_avg, bf16_avg = accuracy["f32"]["f_avg"], accuracy["bf16"]["f_avg"]
-        print(f"\nbf16 linear layers ({accuracy['model']}, SemEval-2016 test, {accuracy['examples']} "
-              f"examples): F_avg {f32_avg:.4f} (f32) -> {bf16_avg:.4f} (bf16), change "
-              f"{bf16_avg - f32_avg:+.4f}; {accuracy['flipped']} predictions differ")
+        print_accuracy(accuracy)
     if predict:
         print(f"\nstance predict ({predict['model']}, default precision):")
         for run in predict["runs"]:
             print(f"  {run['articles']:>6} articles: {run['articles_per_s']:.2f} articles/s, "
                   f"{run['actors_per_s']:.1f} actors/s, peak RSS {run['peak_rss_mb']:.0f} MB")
     Path(a.out).write_text(json.dumps({"machine": machine, "table": table, "stance": ours,
-                                       "stance_bf16": bf16, "stance_op_by_op": unfused,
+                                       "stance_bf16": bf16, "stance_int8": int8,
+                                       "stance_op_by_op": unfused, "stance_excluded": excluded,
                                        "baselines": base, "predict": predict,
-                                       "bf16_accuracy": accuracy}, indent=2))
+                                       "accuracy": accuracy}, indent=2))
     print(f"\nwritten: {a.out}")
 
 

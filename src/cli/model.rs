@@ -200,11 +200,7 @@ fn info(spec: &str, precision: Precision) -> anyhow::Result<()> {
     println!("first segment \"{}\"", settings.first_segment_template);
     let kernel = match (precision, precision.runs_here()) {
         (Precision::F32, _) => "f32 (--precision f32)".to_string(),
-        (asked, true) => format!(
-            "{} kernel (this CPU has {})",
-            asked.name(),
-            asked.instructions()
-        ),
+        (asked, true) => format!("{} (--precision {})", asked.kernel_here(), asked.name()),
         (asked, false) => format!(
             "f32 (--precision {}, but this CPU has no {})",
             asked.name(),

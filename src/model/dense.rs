@@ -1,6 +1,6 @@
-//! The encoder's linear layers: candle's f32 `Linear`, and for inference, optionally the bf16
-//! kernel of [`super::bf16_gemm`] (AVX-512 BF16) or the int8 kernel of [`super::int8_gemm`]
-//! (AVX-512 VNNI). The precision belongs to the
+//! The encoder's linear layers: candle's f32 `Linear`, and for inference, optionally bf16 (the
+//! AMX tiles of [`super::amx_gemm`] where the CPU has them, else the AVX-512 BF16 kernel of
+//! [`super::bf16_gemm`]) or int8 (the AVX-512 VNNI kernel of [`super::int8_gemm`]). The precision belongs to the
 //! loaded layer ([`Dense::set_kernels`], set for a whole model by its own `set_kernels`), so two
 //! models in one process can run different paths.
 
@@ -9,6 +9,7 @@ use std::sync::{Arc, OnceLock};
 use candle_core::{CpuStorage, CustomOp1, DType, Layout, Result, Shape, Tensor};
 use candle_nn::{Linear, Module, VarBuilder};
 
+use super::amx_gemm::{self, TileWeights};
 use super::bf16_gemm::PackedWeights;
 use super::cpu_buffers::contiguous_f32;
 use super::epilogue::Epilogue;
@@ -23,6 +24,8 @@ pub struct Dense {
     linear: Linear,
     /// The bf16 panels, packed on first bf16 use (never for trained weights).
     bf16: Arc<OnceLock<Option<PackedWeights>>>,
+    /// The AMX tiles, packed on first bf16 use on a CPU with AMX (never for trained weights).
+    amx: Arc<OnceLock<Option<TileWeights>>>,
     /// The int8 panels, quantized on first int8 use (never for trained weights).
     int8: Arc<OnceLock<Option<QuantizedWeights>>>,
     /// This layer's kernels; its [`Precision`] at inference is f32 until set.
@@ -35,6 +38,7 @@ impl Dense {
         Ok(Dense {
             linear: candle_nn::linear(in_dim, out_dim, vb)?,
             bf16: Arc::new(OnceLock::new()),
+            amx: Arc::new(OnceLock::new()),
             int8: Arc::new(OnceLock::new()),
             kernels: KernelSwitch::default(),
         })
@@ -87,6 +91,19 @@ impl Dense {
             return None;
         }
         match precision {
+            Precision::Bf16 if amx_gemm::supported() => self
+                .amx
+                .get_or_init(|| {
+                    let w = self.plain_weights()?;
+                    Some(TileWeights::new(
+                        &w.weight,
+                        w.bias.as_deref(),
+                        w.out,
+                        w.inner,
+                    ))
+                })
+                .as_ref()
+                .map(|p| p as &dyn PackedProduct),
             Precision::Bf16 => self
                 .bf16
                 .get_or_init(|| {
@@ -164,6 +181,21 @@ impl PackedProduct for PackedWeights {
     }
     fn matmul(&self, rows: &[f32], epilogue: Epilogue) -> Option<Vec<f32>> {
         PackedWeights::matmul(self, rows, epilogue)
+    }
+}
+
+impl PackedProduct for TileWeights {
+    fn name(&self) -> &'static str {
+        "AMX bf16 linear"
+    }
+    fn inner(&self) -> usize {
+        TileWeights::inner(self)
+    }
+    fn out(&self) -> usize {
+        TileWeights::out(self)
+    }
+    fn matmul(&self, rows: &[f32], epilogue: Epilogue) -> Option<Vec<f32>> {
+        TileWeights::matmul(self, rows, epilogue)
     }
 }
 

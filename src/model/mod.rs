@@ -4,6 +4,7 @@
 //! transformers' `BertForSequenceClassification`, so the same code serves inference and training
 //! and folders load in Python too.
 
+pub mod amx_gemm;
 pub mod attention;
 pub mod bf16_gemm;
 pub mod checkpoint;

@@ -1,6 +1,6 @@
 //! The arithmetic of the encoder's linear layers at inference, and which of it this CPU runs.
 
-use super::{bf16_gemm, int8_gemm};
+use super::{amx_gemm, bf16_gemm, int8_gemm};
 
 /// Arithmetic of the encoder's linear layers at inference (training always runs in f32).
 ///
@@ -58,7 +58,7 @@ impl Precision {
     pub fn runs_here(self) -> bool {
         match self {
             Precision::F32 => true,
-            Precision::Bf16 => bf16_gemm::supported(),
+            Precision::Bf16 => bf16_gemm::supported() || amx_gemm::supported(),
             Precision::Int8 => int8_gemm::supported(),
         }
     }
@@ -77,8 +77,19 @@ impl Precision {
     pub fn instructions(self) -> &'static str {
         match self {
             Precision::F32 => "no special instructions",
-            Precision::Bf16 => "AVX-512 BF16",
+            Precision::Bf16 => "AVX-512 BF16 or AMX",
             Precision::Int8 => "AVX-512 VNNI",
+        }
+    }
+
+    /// The kernel that runs this precision's linear layers on this CPU, for reports ("f32"
+    /// where the CPU lacks this precision's instructions).
+    pub fn kernel_here(self) -> &'static str {
+        match self.effective() {
+            Precision::F32 => "f32 (candle's gemm)",
+            Precision::Bf16 if amx_gemm::supported() => "bf16 on AMX tiles",
+            Precision::Bf16 => "bf16 on AVX-512 BF16",
+            Precision::Int8 => "int8 on AVX-512 VNNI",
         }
     }
 }

@@ -1,0 +1,523 @@
+//! Linear layers in bfloat16 on Intel's AMX tile unit (`tdpbf16ps`), for CPUs that have it
+//! (Xeon Sapphire Rapids and later); the bf16 path prefers it to [`super::bf16_gemm`].
+//!
+//! One `tdpbf16ps` multiplies a 16 × 32 bf16 tile by a 32 × 16 one into a 16 × 16 f32 tile:
+//! 16,384 multiply-adds, where `vdpbf16ps` does 32. The kernel keeps a 32 × 32 block of the
+//! output in four accumulator tiles and streams two tiles of activations (rows in bf16, as they
+//! lie in memory) and two of weights (packed once, in the pair-interleaved layout the unit
+//! reads) per 32 inputs. Linux hands out the tile registers only on request
+//! (`arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA)`); [`supported`] asks once and says no
+//! when the CPU or the kernel refuses, so the caller falls back to the AVX-512 path.
+//!
+//! The tile arithmetic sits behind [`TileUnit`]: the hardware runs it in assembly, and
+//! [`Emulated`] does the same products in scalar code over the same memory, so the packing and
+//! the tile walk are tested on every CPU, also on one without AMX.
+
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+
+use super::bf16_gemm::to_bf16;
+use super::epilogue::Epilogue;
+
+/// Rows and columns of an f32 accumulator tile.
+pub const TILE: usize = 16;
+/// Inputs per tile step: a row of an activation tile holds 32 bf16 (64 bytes).
+pub const STEP: usize = 32;
+/// Output rows and columns of one block: 2 × 2 accumulator tiles.
+pub const BLOCK: usize = 2 * TILE;
+/// Rows per parallel task.
+const TASK_ROWS: usize = 2 * BLOCK;
+/// Bytes per tile row: every tile the kernel uses is 16 rows of 64 bytes.
+const ROW_BYTES: usize = 64;
+/// bf16 values of one packed weight tile (16 input pairs × 16 columns × 2).
+const WEIGHT_TILE: usize = TILE * TILE * 2;
+
+/// Whether this CPU and kernel run the AMX bf16 kernel: CPUID reports AMX-TILE and AMX-BF16,
+/// and Linux granted the tile state to this process. Asked once; later calls repeat the answer.
+pub fn supported() -> bool {
+    static GRANTED: OnceLock<bool> = OnceLock::new();
+    *GRANTED.get_or_init(|| cpu_has_amx_bf16() && os::request_tile_state())
+}
+
+/// CPUID leaf 7: EDX bit 22 is AMX-BF16, bit 24 AMX-TILE.
+fn cpu_has_amx_bf16() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // Leaf 7 is read only where the CPU reports it.
+        let max_leaf = std::arch::x86_64::__cpuid(0).eax;
+        let edx = if max_leaf >= 7 {
+            std::arch::x86_64::__cpuid_count(7, 0).edx
+        } else {
+            0
+        };
+        max_leaf >= 7 && edx & (1 << 22) != 0 && edx & (1 << 24) != 0
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+mod os {
+    /// `arch_prctl` code that asks for an extended state component (Linux 5.16+).
+    #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+    const ARCH_REQ_XCOMP_PERM: libc::c_long = 0x1023;
+    /// The AMX tile data component of XSAVE.
+    #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+    const XFEATURE_XTILEDATA: libc::c_long = 18;
+
+    /// Asks Linux for the tile registers; `false` when it refuses (older kernel, no AMX).
+    pub fn request_tile_state() -> bool {
+        #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+        {
+            // SAFETY: arch_prctl with these arguments only changes this process's permissions.
+            unsafe {
+                libc::syscall(
+                    libc::SYS_arch_prctl,
+                    ARCH_REQ_XCOMP_PERM,
+                    XFEATURE_XTILEDATA,
+                ) == 0
+            }
+        }
+        #[cfg(not(all(target_os = "linux", target_arch = "x86_64")))]
+        {
+            false
+        }
+    }
+}
+
+/// The tile configuration `ldtilecfg` reads: palette 1, then per tile register its bytes per
+/// row (u16 at 16 + 2i) and rows (u8 at 48 + i). The kernel uses tmm0–7, each 16 × 64 bytes.
+pub fn tile_config() -> [u8; 64] {
+    let mut config = [0u8; 64];
+    config[0] = 1;
+    for tile in 0..8 {
+        config[16 + 2 * tile..][..2].copy_from_slice(&(ROW_BYTES as u16).to_le_bytes());
+        config[48 + tile] = TILE as u8;
+    }
+    config
+}
+
+/// One 32 × 32 output block: `c[r·BLOCK + n] = Σ_k a[r][k]·w[n][k]`, over `steps` steps of 32
+/// inputs.
+pub trait TileUnit {
+    /// # Safety
+    /// `a` addresses 32 rows of `steps · STEP` bf16, `a_stride` bytes apart; `b` addresses
+    /// `steps` packed steps of the panel ([`TileWeights`] layout). Where the unit is hardware,
+    /// the tile configuration is loaded.
+    unsafe fn block(
+        &self,
+        a: *const u16,
+        a_stride: usize,
+        b: *const u16,
+        steps: usize,
+        c: &mut [f32; BLOCK * BLOCK],
+    );
+}
+
+/// The AMX hardware.
+#[cfg(target_arch = "x86_64")]
+pub struct Hardware;
+
+#[cfg(target_arch = "x86_64")]
+impl TileUnit for Hardware {
+    unsafe fn block(
+        &self,
+        a: *const u16,
+        a_stride: usize,
+        b: *const u16,
+        steps: usize,
+        c: &mut [f32; BLOCK * BLOCK],
+    ) {
+        // tmm0 = C[0..16][0..16], tmm1 = C[0..16][16..32], tmm2 = C[16..32][0..16],
+        // tmm3 = C[16..32][16..32]; tmm4/5 the two row halves of A; tmm6/7 the two column halves
+        // of the weights. Per step A moves 64 bytes right, the weights one packed step on.
+        let c_stride = BLOCK * 4;
+        std::arch::asm!(
+            "tilezero tmm0",
+            "tilezero tmm1",
+            "tilezero tmm2",
+            "tilezero tmm3",
+            "2:",
+            "tileloadd tmm4, [{a} + {a_stride}*1]",
+            "tileloadd tmm5, [{a2} + {a_stride}*1]",
+            "tileloadd tmm6, [{b} + {b_stride}*1]",
+            "tileloadd tmm7, [{b2} + {b_stride}*1]",
+            "tdpbf16ps tmm0, tmm4, tmm6",
+            "tdpbf16ps tmm1, tmm4, tmm7",
+            "tdpbf16ps tmm2, tmm5, tmm6",
+            "tdpbf16ps tmm3, tmm5, tmm7",
+            "add {a}, 64",
+            "add {a2}, 64",
+            "add {b}, {b_step}",
+            "add {b2}, {b_step}",
+            "dec {steps}",
+            "jnz 2b",
+            "tilestored [{c} + {c_stride}*1], tmm0",
+            "add {c}, 64",
+            "tilestored [{c} + {c_stride}*1], tmm1",
+            "add {c}, {down}",
+            "tilestored [{c} + {c_stride}*1], tmm2",
+            "add {c}, 64",
+            "tilestored [{c} + {c_stride}*1], tmm3",
+            a = inout(reg) a as *const u8 => _,
+            a2 = inout(reg) (a as *const u8).add(TILE * a_stride) => _,
+            a_stride = in(reg) a_stride,
+            b = inout(reg) b as *const u8 => _,
+            b2 = inout(reg) (b as *const u8).add(WEIGHT_TILE * 2) => _,
+            b_stride = in(reg) ROW_BYTES,
+            b_step = const 2 * WEIGHT_TILE * 2,
+            steps = inout(reg) steps => _,
+            c = inout(reg) c.as_mut_ptr() as *mut u8 => _,
+            c_stride = in(reg) c_stride,
+            down = const TILE * BLOCK * 4 - 64,
+            options(nostack),
+        );
+    }
+}
+
+/// The tile products in scalar code over the same memory, as the hardware reads it: the
+/// reference the tests run the kernel's packing and walk against.
+pub struct Emulated;
+
+impl TileUnit for Emulated {
+    unsafe fn block(
+        &self,
+        a: *const u16,
+        a_stride: usize,
+        b: *const u16,
+        steps: usize,
+        c: &mut [f32; BLOCK * BLOCK],
+    ) {
+        c.fill(0.0);
+        let a_row = a_stride / 2;
+        for step in 0..steps {
+            for half in 0..2 {
+                // The weight tile of this column half: 16 rows (input pairs) × 16 columns × 2.
+                let tile = b.add((2 * step + half) * WEIGHT_TILE);
+                for r in 0..BLOCK {
+                    let row = a.add(r * a_row + step * STEP);
+                    for col in 0..TILE {
+                        let mut sum = c[r * BLOCK + half * TILE + col];
+                        for pair in 0..STEP / 2 {
+                            for t in 0..2 {
+                                let x = super::bf16_gemm::from_bf16(*row.add(2 * pair + t));
+                                let w = super::bf16_gemm::from_bf16(
+                                    *tile.add(pair * 2 * TILE + 2 * col + t),
+                                );
+                                sum += x * w;
+                            }
+                        }
+                        c[r * BLOCK + half * TILE + col] = sum;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A linear layer's weight `(out, in)` in bf16, packed for the tile unit. Panel `p` (32 output
+/// columns) holds, per step `s` of 32 inputs, two tiles (column halves `h`), each 16 input
+/// pairs `j` × 16 columns `c` × 2: `w[32p + 16h + c][32s + 2j + t]`. Columns past `out` and
+/// inputs past `in` are zero. The bias is padded to whole panels.
+#[derive(Debug, Clone)]
+pub struct TileWeights {
+    panels: Vec<u16>,
+    bias: Vec<f32>,
+    out: usize,
+    inner: usize,
+    steps: usize,
+}
+
+impl TileWeights {
+    /// Rounds and packs `weight` (`out × inner`, row-major) and `bias` (`out`; zeros when
+    /// absent).
+    pub fn new(weight: &[f32], bias: Option<&[f32]>, out: usize, inner: usize) -> Self {
+        assert_eq!(weight.len(), out * inner, "tile weights: shape");
+        let steps = inner.div_ceil(STEP).max(1);
+        let panel_count = out.div_ceil(BLOCK);
+        let panel_len = steps * 2 * WEIGHT_TILE;
+        let mut panels = vec![0u16; panel_count * panel_len];
+        for (p, panel) in panels.chunks_exact_mut(panel_len).enumerate() {
+            for (s, step) in panel.chunks_exact_mut(2 * WEIGHT_TILE).enumerate() {
+                for (h, tile) in step.chunks_exact_mut(WEIGHT_TILE).enumerate() {
+                    for c in 0..TILE {
+                        let n = p * BLOCK + h * TILE + c;
+                        if n >= out {
+                            break;
+                        }
+                        let row = &weight[n * inner..][..inner];
+                        for j in 0..STEP / 2 {
+                            for t in 0..2 {
+                                if let Some(&w) = row.get(s * STEP + 2 * j + t) {
+                                    tile[j * 2 * TILE + 2 * c + t] = to_bf16(w);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut padded_bias = vec![0f32; panel_count * BLOCK];
+        if let Some(bias) = bias {
+            padded_bias[..out].copy_from_slice(&bias[..out]);
+        }
+        TileWeights {
+            panels,
+            bias: padded_bias,
+            out,
+            inner,
+            steps,
+        }
+    }
+
+    /// Output width.
+    pub fn out(&self) -> usize {
+        self.out
+    }
+
+    /// Input width.
+    pub fn inner(&self) -> usize {
+        self.inner
+    }
+
+    /// `epilogue(rows · Wᵀ + bias)` for `rows` (`m × inner`, row-major f32) as `m × out` f32
+    /// on the AMX unit; `None` where [`supported`] says no.
+    pub fn matmul(&self, rows: &[f32], epilogue: Epilogue) -> Option<Vec<f32>> {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if supported() {
+                return self.matmul_on(&Hardware, rows, epilogue, true);
+            }
+        }
+        let _ = (rows, epilogue);
+        None
+    }
+
+    /// The product on `unit`; `configure` loads the tile configuration in each task first (and
+    /// releases the tiles after), as the hardware needs.
+    pub fn matmul_on<U: TileUnit + Sync>(
+        &self,
+        unit: &U,
+        rows: &[f32],
+        epilogue: Epilogue,
+        configure: bool,
+    ) -> Option<Vec<f32>> {
+        if self.inner == 0 || !rows.len().is_multiple_of(self.inner) {
+            return None;
+        }
+        let m = rows.len() / self.inner;
+        let mut out = vec![0f32; m * self.out];
+        out.par_chunks_mut(TASK_ROWS * self.out)
+            .zip(rows.par_chunks(TASK_ROWS * self.inner))
+            .for_each_init(Vec::new, |a, (out, rows)| {
+                // SAFETY: the buffers have the sizes `task` describes; `configure` is set only
+                // for the hardware, which `supported()` checked.
+                unsafe { self.task(unit, rows, out, a, configure) };
+                epilogue.finish(out);
+            });
+        Some(out)
+    }
+
+    /// One task's rows: rounded to bf16 into `a` (zero rows up to whole blocks, zero inputs up
+    /// to whole steps), then every panel over every block.
+    ///
+    /// # Safety
+    /// With `configure`, the CPU has AMX and the process holds the tile state.
+    unsafe fn task<U: TileUnit>(
+        &self,
+        unit: &U,
+        rows: &[f32],
+        out: &mut [f32],
+        a: &mut Vec<u16>,
+        configure: bool,
+    ) {
+        let width = self.steps * STEP;
+        let m = rows.len() / self.inner;
+        let blocks = m.div_ceil(BLOCK);
+        a.clear();
+        a.resize(blocks * BLOCK * width, 0);
+        for (dst, src) in a.chunks_exact_mut(width).zip(rows.chunks_exact(self.inner)) {
+            for (d, &s) in dst.iter_mut().zip(src) {
+                *d = to_bf16(s);
+            }
+        }
+        #[cfg(target_arch = "x86_64")]
+        if configure {
+            let config = tile_config();
+            std::arch::asm!("ldtilecfg [{}]", in(reg) config.as_ptr(), options(nostack, readonly));
+        }
+        let mut c = [0f32; BLOCK * BLOCK];
+        let panel_len = self.steps * 2 * WEIGHT_TILE;
+        for (p, panel) in self.panels.chunks_exact(panel_len).enumerate() {
+            let first = p * BLOCK;
+            let cols = BLOCK.min(self.out - first);
+            let bias = &self.bias[first..][..BLOCK];
+            for block in 0..blocks {
+                let r0 = block * BLOCK;
+                unit.block(
+                    a.as_ptr().add(r0 * width),
+                    width * 2,
+                    panel.as_ptr(),
+                    self.steps,
+                    &mut c,
+                );
+                for r in r0..m.min(r0 + BLOCK) {
+                    let dst = &mut out[r * self.out + first..][..cols];
+                    let src = &c[(r - r0) * BLOCK..][..cols];
+                    for ((d, &s), &b) in dst.iter_mut().zip(src).zip(bias) {
+                        *d = s + b;
+                    }
+                }
+            }
+        }
+        #[cfg(target_arch = "x86_64")]
+        if configure {
+            std::arch::asm!("tilerelease", options(nostack, nomem));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::bf16_gemm::from_bf16;
+    use super::*;
+
+    fn wave(n: usize, a: f32, b: f32) -> Vec<f32> {
+        (0..n).map(|i| ((i as f32) * a + b).sin()).collect()
+    }
+
+    /// The product of the bf16-rounded operands, summed in f64.
+    fn bf16_reference(
+        rows: &[f32],
+        w: &[f32],
+        bias: &[f32],
+        m: usize,
+        out: usize,
+        k: usize,
+    ) -> Vec<f32> {
+        let round = |x: f32| from_bf16(to_bf16(x)) as f64;
+        let mut c = vec![0f32; m * out];
+        for r in 0..m {
+            for n in 0..out {
+                let dot: f64 = (0..k)
+                    .map(|i| round(rows[r * k + i]) * round(w[n * k + i]))
+                    .sum();
+                c[r * out + n] = (dot + bias[n] as f64) as f32;
+            }
+        }
+        c
+    }
+
+    #[test]
+    fn the_tile_configuration_sets_eight_tiles_of_16_rows_of_64_bytes() {
+        let config = tile_config();
+        assert_eq!(config[0], 1, "palette 1");
+        assert!(config[1..16].iter().all(|&b| b == 0));
+        for tile in 0..8 {
+            assert_eq!(
+                u16::from_le_bytes([config[16 + 2 * tile], config[17 + 2 * tile]]),
+                64
+            );
+            assert_eq!(config[48 + tile], 16);
+        }
+        assert!(config[32..48].iter().all(|&b| b == 0), "tiles 8-15 unused");
+        assert!(config[56..].iter().all(|&b| b == 0));
+    }
+
+    #[test]
+    fn packing_interleaves_input_pairs_per_column_half_and_step() {
+        // 40 columns (two panels, the second mostly padding), 37 inputs (two steps).
+        let (out, k) = (40, 37);
+        let w: Vec<f32> = (0..out * k).map(|i| i as f32).collect();
+        let packed = TileWeights::new(&w, None, out, k);
+        assert_eq!(packed.steps, 2);
+        let panel_len = packed.steps * 2 * WEIGHT_TILE;
+        assert_eq!(packed.panels.len(), 2 * panel_len);
+        for n in 0..BLOCK * 2 {
+            for i in 0..packed.steps * STEP {
+                let (p, h, c) = (n / BLOCK, (n % BLOCK) / TILE, n % TILE);
+                let (s, j, t) = (i / STEP, (i % STEP) / 2, i % 2);
+                let at = p * panel_len + (2 * s + h) * WEIGHT_TILE + j * 2 * TILE + 2 * c + t;
+                let expected = if n < out && i < k {
+                    to_bf16(w[n * k + i])
+                } else {
+                    0
+                };
+                assert_eq!(packed.panels[at], expected, "column {n}, input {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_tile_walk_gives_the_bf16_product_for_ragged_shapes() {
+        // Rows not a multiple of a block or a task, columns not of a panel, inputs not of a step.
+        for (m, out, k) in [(1, 5, 3), (33, 50, 31), (70, 64, 64), (130, 97, 385)] {
+            let rows = wave(m * k, 0.37, 0.1);
+            let w = wave(out * k, 0.53, 0.7);
+            let bias = wave(out, 1.1, 0.3);
+            let packed = TileWeights::new(&w, Some(&bias), out, k);
+            let got = packed
+                .matmul_on(&Emulated, &rows, Epilogue::Bias, false)
+                .unwrap();
+            let expected = bf16_reference(&rows, &w, &bias, m, out, k);
+            let worst = got
+                .iter()
+                .zip(&expected)
+                .map(|(a, b)| (a - b).abs() / (1.0 + b.abs()))
+                .fold(0f32, f32::max);
+            assert!(worst < 1e-4, "({m}, {out}, {k}): worst difference {worst}");
+        }
+    }
+
+    #[test]
+    fn the_gelu_epilogue_follows_the_bias() {
+        let (m, out, k) = (9, 20, 8);
+        let rows = wave(m * k, 0.21, 0.4);
+        let w = wave(out * k, 0.77, 0.2);
+        let bias = wave(out, 0.9, 1.0);
+        let packed = TileWeights::new(&w, Some(&bias), out, k);
+        let mut expected = packed
+            .matmul_on(&Emulated, &rows, Epilogue::Bias, false)
+            .unwrap();
+        Epilogue::BiasGelu.finish(&mut expected);
+        let got = packed
+            .matmul_on(&Emulated, &rows, Epilogue::BiasGelu, false)
+            .unwrap();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn hardware_agrees_with_the_emulation_where_the_cpu_has_amx() {
+        let (m, out, k) = (70, 97, 385);
+        let rows = wave(m * k, 0.31, 0.2);
+        let w = wave(out * k, 0.43, 0.9);
+        let packed = TileWeights::new(&w, None, out, k);
+        match packed.matmul(&rows, Epilogue::Bias) {
+            None => {
+                assert!(!supported());
+                eprintln!("skipped: no AMX tiles on this CPU (or Linux refused the tile state)");
+            }
+            Some(got) => {
+                let expected = packed
+                    .matmul_on(&Emulated, &rows, Epilogue::Bias, false)
+                    .unwrap();
+                let worst = got
+                    .iter()
+                    .zip(&expected)
+                    .map(|(a, b)| (a - b).abs() / (1.0 + b.abs()))
+                    .fold(0f32, f32::max);
+                assert!(worst < 1e-3, "AMX differs from the emulation by {worst}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_wrong_input_width_is_refused() {
+        let packed = TileWeights::new(&[1.0; 6], None, 2, 3);
+        assert!(packed
+            .matmul_on(&Emulated, &[1.0; 4], Epilogue::Bias, false)
+            .is_none());
+    }
+}
