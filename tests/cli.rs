@@ -195,7 +195,7 @@ fn precision_is_auto_bf16_or_f32_and_model_info_shows_the_choice() {
     let auto = info("auto");
     // auto is bf16 exactly when the speed check measured bf16 faster on this CPU.
     let speed_line = auto.lines().find(|l| l.starts_with("speed check")).unwrap();
-    let picked_bf16 = auto.contains("bf16 kernel");
+    let picked_bf16 = auto.contains("linear layers in bf16");
     match speed_line.split_whitespace().nth(4) {
         Some(ratio) if ratio.ends_with('x') => {
             let ratio: f64 = ratio.trim_end_matches('x').parse().unwrap();
@@ -203,6 +203,18 @@ fn precision_is_auto_bf16_or_f32_and_model_info_shows_the_choice() {
         }
         _ => assert!(!picked_bf16, "{auto}"),
     }
+    // int8 runs where the CPU has VNNI, else says it falls back.
+    let int8 = info("int8");
+    let runs = stance::model::dense::Precision::Int8.runs_here();
+    assert_eq!(int8.contains("linear layers in int8 on AVX-512 VNNI"), runs, "{int8}");
+    assert_eq!(int8.contains("but this CPU has no AVX-512 VNNI"), !runs, "{int8}");
+    // --verbose says on stderr which kernel runs.
+    let output = stance(&["-v", "--precision", "f32", "model", "info", folder], &[]);
+    assert!(
+        stderr(&output).contains("stance: linear layers in f32"),
+        "{}",
+        stderr(&output)
+    );
     // A usage error, as clap prints them (with its hint line).
     let output = stance(&["--precision", "f16", "model", "info", folder], &[]);
     assert_eq!(output.status.code(), Some(2));
