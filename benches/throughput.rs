@@ -43,6 +43,7 @@ struct Args {
     skip_train: bool,
     unfused: bool,
     precision: Precision,
+    mixed_training: bool,
 }
 
 fn parse_args() -> anyhow::Result<Args> {
@@ -54,6 +55,7 @@ fn parse_args() -> anyhow::Result<Args> {
         skip_train: false,
         unfused: false,
         precision: Precision::F32,
+        mixed_training: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -70,13 +72,15 @@ fn parse_args() -> anyhow::Result<Args> {
             "--precision" => {
                 args.precision = value()?.parse().map_err(anyhow::Error::msg)?;
             }
+            // The training step with bf16 products (mixed precision).
+            "--mixed-training" => args.mixed_training = true,
             // cargo bench passes --bench to harness-less targets.
             "--bench" => {}
             other => bail!("unknown argument {other}"),
         }
     }
     if args.model.as_os_str().is_empty() || args.pairs.as_os_str().is_empty() {
-        bail!("usage: throughput --model DIR --pairs PAIRS.jsonl [--reps N] [--out FILE] [--skip-train] [--unfused] [--precision f32|bf16|int8]");
+        bail!("usage: throughput --model DIR --pairs PAIRS.jsonl [--reps N] [--out FILE] [--skip-train] [--unfused] [--precision f32|bf16|int8] [--mixed-training]");
     }
     Ok(args)
 }
@@ -139,6 +143,7 @@ fn main() -> anyhow::Result<()> {
     let kernels = Kernels {
         precision: args.precision,
         fused: !args.unfused,
+        mixed_training: args.mixed_training,
     };
     let mut model = StanceModel::load(&model_dir)?;
     model.set_kernels(kernels);
@@ -184,6 +189,7 @@ fn main() -> anyhow::Result<()> {
         "infer_semeval": {"seq_per_s": summary(per_second(&infer_semeval, encoded.len()))},
         "semeval_sequences": encoded.len(),
         "threads": candle_core::utils::get_num_threads(),
+        "kernels": kernels.describe(),
     });
     drop(model);
 

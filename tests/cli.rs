@@ -206,8 +206,16 @@ fn precision_is_auto_bf16_or_f32_and_model_info_shows_the_choice() {
     // int8 runs where the CPU has VNNI, else says it falls back.
     let int8 = info("int8");
     let runs = stance::model::dense::Precision::Int8.runs_here();
-    assert_eq!(int8.contains("linear layers in int8 on AVX-512 VNNI"), runs, "{int8}");
-    assert_eq!(int8.contains("but this CPU has no AVX-512 VNNI"), !runs, "{int8}");
+    assert_eq!(
+        int8.contains("linear layers in int8 on AVX-512 VNNI"),
+        runs,
+        "{int8}"
+    );
+    assert_eq!(
+        int8.contains("but this CPU has no AVX-512 VNNI"),
+        !runs,
+        "{int8}"
+    );
     // --verbose says on stderr which kernel runs.
     let output = stance(&["-v", "--precision", "f32", "model", "info", folder], &[]);
     assert!(

@@ -5,9 +5,11 @@
 
 mod common;
 
+use candle_core::{Device, Tensor};
 use common::{encode_contexts, max_abs, max_abs_diff, write_tiny_folder};
 use stance::model::dense::Precision;
-use stance::model::kernels::KernelChoice;
+use stance::model::kernels::{KernelChoice, Kernels};
+use stance::model::DropoutRng;
 use stance::model::{ClassifierSpec, StanceModel, TrainScope};
 
 #[test]
@@ -78,4 +80,62 @@ fn logits_are_close_to_f32_and_trained_weights_stay_f32(precision: Precision, to
     trainable.set_precision(precision);
     let got = trainable.logits(&input, None).unwrap();
     assert_eq!(max_abs_diff(&expected, &got), 0.0);
+}
+
+#[test]
+fn mixed_precision_training_gradients_stay_close_to_f32() {
+    if !Precision::Bf16.runs_here() || !stance::model::bf16_gemm::supported() {
+        eprintln!("skipped: this CPU has no AVX-512 BF16 (mixed precision trains in f32 here)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tiny_folder(dir.path(), 23, false);
+    let load = || {
+        StanceModel::for_training(dir.path(), &ClassifierSpec::default(), TrainScope::All, 3)
+            .unwrap()
+            .0
+    };
+    let exact = load();
+    let mut mixed = load();
+    mixed.set_kernels(Kernels {
+        mixed_training: true,
+        ..mixed.kernels()
+    });
+    let input = encode_contexts(
+        &exact,
+        "the deal",
+        &[
+            "Ankara would not recognise the vote.",
+            "The minister said the court ruling was against the deal, and they would reject it.",
+            "Iran backed the climate deal.",
+        ],
+    );
+    let targets = Tensor::new(&[1u32, 2, 0], &Device::Cpu).unwrap();
+    let gradients = |model: &StanceModel| {
+        let pass = model
+            .training_forward(&input, &mut DropoutRng::new(5))
+            .unwrap();
+        let loss = candle_nn::loss::cross_entropy(pass.logits(), &targets).unwrap();
+        pass.backward(&loss).unwrap()
+    };
+    let (expected, got) = (gradients(&exact), gradients(&mixed));
+    let mut any_different = false;
+    for ((name, a), (_, b)) in exact.trainable().iter().zip(mixed.trainable()) {
+        // Master weights stay f32.
+        assert_eq!(b.dtype(), candle_core::DType::F32, "{name}");
+        let (Some(e), Some(g)) = (expected.get(a), got.get(b)) else {
+            panic!("{name} has no gradient");
+        };
+        let diff = max_abs_diff(e, g);
+        any_different |= diff > 0.0;
+        let scale = max_abs(e).max(1e-3);
+        assert!(
+            diff < 0.05 * scale,
+            "gradient of {name} differs by {diff} (largest {scale})"
+        );
+    }
+    assert!(
+        any_different,
+        "mixed precision gave the f32 gradients exactly: bf16 did not run"
+    );
 }

@@ -113,6 +113,11 @@ pub struct TrainArgs {
     /// Seed of head initialisation, data order and dropout: same seed and data, same model.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Mixed precision: the encoder's linear products in bf16 (f32 sums, f32 weights and
+    /// optimizer) on CPUs with AVX-512 BF16, f32 elsewhere (stance classifier only; its speed and
+    /// accuracy are in docs/results.md).
+    #[arg(long)]
+    mixed_precision: bool,
     /// Longest input in tokens (default: the base model's, 256 at most for a new head).
     #[arg(long)]
     max_length: Option<usize>,
@@ -214,6 +219,9 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         bail!("--task discovery is measured, not trained: train its tagger with --task ner, then score it with `stance eval --task discovery --tagger DIR`");
     }
     if args.task == super::Task::Ner {
+        if args.mixed_precision {
+            bail!("--mixed-precision trains the stance classifier only; the tagger trains in f32");
+        }
         return super::ner::train(&super::ner::NerTrainRequest {
             base: &args.base,
             train_files: &args.train_files,
@@ -270,6 +278,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
             MetricArg::Accuracy => SelectMetric::Accuracy,
         };
         settings.seed = args.seed;
+        settings.mixed_precision = args.mixed_precision;
         settings.max_length = args.max_length;
         settings.context_chars = args.context_chars;
         settings.mark_actor = args.mark_actor;

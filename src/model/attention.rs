@@ -152,9 +152,9 @@ pub struct AttentionTape {
 impl SelfAttention {
     /// The query, key and value weights and biases.
     pub fn params(&self) -> impl Iterator<Item = &Tensor> {
-        linear_params(self.query.linear())
-            .chain(linear_params(self.key.linear()))
-            .chain(linear_params(self.value.linear()))
+        linear_params(&self.query)
+            .chain(linear_params(&self.key))
+            .chain(linear_params(&self.value))
     }
 
     /// [`SelfAttention::forward`] on the rows `(batch·seq, hidden)` of `batch` sequences, without
@@ -169,9 +169,9 @@ impl SelfAttention {
     ) -> Result<(Tensor, AttentionTape)> {
         let (count, width) = rows.dims2()?;
         let shape = (batch, count / batch.max(1), width);
-        let query = linear_forward(self.query.linear(), rows)?.reshape(shape)?;
-        let key = linear_forward(self.key.linear(), rows)?.reshape(shape)?;
-        let value = linear_forward(self.value.linear(), rows)?.reshape(shape)?;
+        let query = linear_forward(&self.query, rows)?.reshape(shape)?;
+        let key = linear_forward(&self.key, rows)?.reshape(shape)?;
+        let value = linear_forward(&self.value, rows)?.reshape(shape)?;
         let dropout = rng.map(|rng| (self.dropout.probability(), rng.next_seed()));
         let attended =
             FusedAttention::forward(&query, &key, &value, &mask.bytes, self.num_heads, dropout)?
@@ -208,7 +208,6 @@ impl SelfAttention {
         )?;
         let mut input_grad: Option<Tensor> = None;
         for (layer, d) in [(&self.query, dq), (&self.key, dk), (&self.value, dv)] {
-            let layer = layer.linear();
             let d = d.reshape(rows)?;
             linear_param_grads(layer, &tape.input, &d, grads)?;
             let g = linear_input_grad(layer, &d)?;
@@ -265,7 +264,7 @@ pub struct OutputTape {
 impl SelfOutput {
     /// The projection's and the LayerNorm's weights and biases.
     pub fn params(&self) -> impl Iterator<Item = &Tensor> {
-        linear_params(self.dense.linear()).chain(self.residual_norm.params())
+        linear_params(&self.dense).chain(self.residual_norm.params())
     }
 
     /// [`SelfOutput::forward`] on rows `(n, hidden)` without a graph, keeping what
@@ -276,7 +275,7 @@ impl SelfOutput {
         residual: &Tensor,
         rng: Option<&mut DropoutRng>,
     ) -> Result<(Tensor, OutputTape)> {
-        let projected = linear_forward(self.dense.linear(), attended)?;
+        let projected = linear_forward(&self.dense, attended)?;
         let (out, residual_norm) = self
             .residual_norm
             .forward_taped(&projected, residual, rng)?;
@@ -298,8 +297,8 @@ impl SelfOutput {
         let (projected_grad, residual_grad) =
             self.residual_norm
                 .backward(&tape.residual_norm, grad, grads)?;
-        linear_param_grads(self.dense.linear(), &tape.attended, &projected_grad, grads)?;
-        let attended_grad = linear_input_grad(self.dense.linear(), &projected_grad)?;
+        linear_param_grads(&self.dense, &tape.attended, &projected_grad, grads)?;
+        let attended_grad = linear_input_grad(&self.dense, &projected_grad)?;
         Ok((attended_grad, residual_grad))
     }
 }

@@ -65,21 +65,44 @@ impl PackedWeights {
     /// Packs `weight` (`out × inner`, row-major) and `bias` (`out`, zeros when absent).
     pub fn new(weight: &[f32], bias: Option<&[f32]>, out: usize, inner: usize) -> Self {
         assert_eq!(weight.len(), out * inner, "packed weights: shape");
+        Self::pack(|n, k| weight[n * inner + k], bias, out, inner)
+    }
+
+    /// Packs the weight whose transpose is `transposed` (`inner × out`, row-major): the
+    /// products of training, `grad · W` and `gradᵀ · X`, read their right operand this way, and
+    /// packing it in place saves a transposed copy.
+    pub fn from_transposed(transposed: &[f32], out: usize, inner: usize) -> Self {
+        assert_eq!(transposed.len(), out * inner, "packed weights: shape");
+        Self::pack(|n, k| transposed[k * out + n], None, out, inner)
+    }
+
+    /// Packs the weight `w(n, k)` (`out × inner`), panels in parallel.
+    fn pack(
+        w: impl Fn(usize, usize) -> f32 + Sync,
+        bias: Option<&[f32]>,
+        out: usize,
+        inner: usize,
+    ) -> Self {
         let pairs = inner.div_ceil(2);
         let panel_count = out.div_ceil(PANEL);
         let mut panels = vec![0u16; panel_count * pairs * PANEL * 2];
-        for (p, panel) in panels.chunks_exact_mut(pairs * PANEL * 2).enumerate() {
-            for (j, pair_row) in panel.chunks_exact_mut(PANEL * 2).enumerate() {
-                for c in 0..PANEL.min(out.saturating_sub(p * PANEL)) {
-                    let row = &weight[(p * PANEL + c) * inner..][..inner];
+        panels
+            .par_chunks_mut(pairs * PANEL * 2)
+            .enumerate()
+            .for_each(|(p, panel)| {
+                let cols = PANEL.min(out.saturating_sub(p * PANEL));
+                for (j, pair_row) in panel.chunks_exact_mut(PANEL * 2).enumerate() {
                     for t in 0..2 {
-                        if let Some(&w) = row.get(2 * j + t) {
-                            pair_row[2 * c + t] = to_bf16(w);
+                        let k = 2 * j + t;
+                        if k >= inner {
+                            break;
+                        }
+                        for c in 0..cols {
+                            pair_row[2 * c + t] = to_bf16(w(p * PANEL + c, k));
                         }
                     }
                 }
-            }
-        }
+            });
         let mut padded_bias = vec![0f32; panel_count * PANEL];
         if let Some(bias) = bias {
             padded_bias[..out].copy_from_slice(&bias[..out]);
@@ -109,40 +132,89 @@ impl PackedWeights {
         if !supported() || !rows.len().is_multiple_of(self.inner.max(1)) {
             return None;
         }
+        let m = rows.len() / self.inner.max(1);
+        let stride = self.row_stride();
+        self.run(m, epilogue, |first, count, a| {
+            for (dst, src) in a
+                .chunks_exact_mut(stride)
+                .zip(rows[first * self.inner..][..count * self.inner].chunks_exact(self.inner))
+            {
+                // SAFETY: `supported()` checked the CPU features.
+                #[cfg(target_arch = "x86_64")]
+                unsafe {
+                    kernel::round_row(src, dst)
+                };
+            }
+        })
+    }
+
+    /// `epilogue(rows · Wᵀ + bias)` where the rows are the columns of `columns` (`inner × m`,
+    /// row-major): the weight gradient `gradᵀ · X` reads its left operand so, and rounding it
+    /// straight from there saves a transposed copy. Needs [`supported`].
+    pub fn matmul_columns(
+        &self,
+        columns: &[f32],
+        m: usize,
+        epilogue: Epilogue,
+    ) -> Option<Vec<f32>> {
+        if !supported() || columns.len() != m * self.inner {
+            return None;
+        }
+        let stride = self.row_stride();
+        self.run(m, epilogue, |first, count, a| {
+            for k in 0..self.inner {
+                let src = &columns[k * m + first..][..count];
+                for (i, &x) in src.iter().enumerate() {
+                    a[i * stride + k] = to_bf16(x);
+                }
+            }
+        })
+    }
+
+    /// bf16 values between the starts of two rounded rows: the row plus one cache line, so
+    /// that the tile's rows do not share cache sets when the width is a multiple of 4 KiB (the
+    /// weight gradient's 4,096-token rows were).
+    fn row_stride(&self) -> usize {
+        2 * self.pairs + 32
+    }
+
+    /// The product over `m` rows in parallel tasks; `fill(first, count, a)` writes rows
+    /// `first .. first + count` in bf16 into `a` (`count` rows [`Self::row_stride`] apart,
+    /// zeroed).
+    fn run(
+        &self,
+        m: usize,
+        epilogue: Epilogue,
+        fill: impl Fn(usize, usize, &mut [u16]) + Sync,
+    ) -> Option<Vec<f32>> {
         #[cfg(target_arch = "x86_64")]
         {
-            let m = rows.len() / self.inner.max(1);
             let mut out = vec![0f32; m * self.out];
             // Each task rounds its own rows, so the bf16 copy is written and read in cache.
-            out.par_chunks_mut(TASK_ROWS * self.out)
-                .zip(rows.par_chunks(TASK_ROWS * self.inner))
-                .for_each_init(Vec::new, |a, (out, rows)| {
-                    // SAFETY: `supported()` checked the CPU features.
-                    unsafe { self.task(rows, out, a, epilogue) }
+            out.par_chunks_mut(TASK_ROWS * self.out.max(1))
+                .enumerate()
+                .for_each_init(Vec::new, |a, (t, out)| {
+                    let count = out.len() / self.out.max(1);
+                    a.clear();
+                    a.resize(count * self.row_stride(), 0);
+                    fill(t * TASK_ROWS, count, a);
+                    // SAFETY: `supported()` was checked by the callers.
+                    unsafe { self.task(a, count, out, epilogue) }
                 });
             Some(out)
         }
         #[cfg(not(target_arch = "x86_64"))]
         {
-            let _ = epilogue;
+            let _ = (m, epilogue, fill);
             None
         }
     }
 
-    /// One task's rows: round them to bf16 into `a`, then every panel over every tile.
+    /// One task's `m` rows, already in bf16 in `a`: every panel over every tile.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx512bf16")]
-    unsafe fn task(&self, rows: &[f32], out: &mut [f32], a: &mut Vec<u16>, epilogue: Epilogue) {
-        let stride = 2 * self.pairs;
-        let m = rows.len() / self.inner;
-        a.clear();
-        a.resize(m * stride, 0);
-        for (dst, src) in a
-            .chunks_exact_mut(stride)
-            .zip(rows.chunks_exact(self.inner))
-        {
-            kernel::round_row(src, dst);
-        }
+    unsafe fn task(&self, a: &[u16], m: usize, out: &mut [f32], epilogue: Epilogue) {
+        let stride = self.row_stride();
         let panel_len = self.pairs * PANEL * 2;
         for (p, panel) in self.panels.chunks_exact(panel_len).enumerate() {
             let first = p * PANEL;
@@ -319,6 +391,38 @@ mod tests {
                 .fold(0f32, f32::max);
             assert!(worst < 1e-5, "({m}, {out}, {k}): worst difference {worst}");
         }
+    }
+
+    #[test]
+    fn columns_as_rows_give_the_product_of_the_transpose() {
+        if !supported() {
+            return;
+        }
+        // Rows across two tasks, an odd inner width.
+        let (m, out, k) = (70, 50, 7);
+        let rows = wave(m * k, 0.37, 0.1);
+        let columns: Vec<f32> = (0..k * m).map(|i| rows[(i % m) * k + i / m]).collect();
+        let w = wave(out * k, 0.53, 0.7);
+        let packed = PackedWeights::new(&w, None, out, k);
+        assert_eq!(
+            packed.matmul_columns(&columns, m, Epilogue::Bias).unwrap(),
+            packed.matmul(&rows, Epilogue::Bias).unwrap()
+        );
+        assert!(packed
+            .matmul_columns(&columns, m + 1, Epilogue::Bias)
+            .is_none());
+    }
+
+    #[test]
+    fn packing_a_transpose_equals_packing_the_weight() {
+        // 50 columns (two panels), 7 inputs (an odd one left over).
+        let (out, k) = (50, 7);
+        let w = wave(out * k, 0.41, 0.3);
+        let transposed: Vec<f32> = (0..k * out).map(|i| w[(i % out) * k + i / out]).collect();
+        let direct = PackedWeights::new(&w, None, out, k);
+        let from_transposed = PackedWeights::from_transposed(&transposed, out, k);
+        assert_eq!(direct.panels, from_transposed.panels);
+        assert!(from_transposed.bias.iter().all(|&b| b == 0.0));
     }
 
     #[test]

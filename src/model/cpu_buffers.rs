@@ -11,6 +11,16 @@ pub fn contiguous_f32<'a>(storage: &'a CpuStorage, layout: &Layout, op: &str) ->
     }
 }
 
+/// Runs `read` on the elements of a contiguous f32 CPU tensor in place, without a copy; `op`
+/// names the caller in the error otherwise.
+pub fn read_f32<R>(tensor: &Tensor, op: &str, read: impl FnOnce(&[f32]) -> R) -> Result<R> {
+    let (storage, layout) = tensor.storage_and_layout();
+    match &*storage {
+        candle_core::Storage::Cpu(cpu) => Ok(read(contiguous_f32(cpu, layout, op)?)),
+        _ => candle_core::bail!("{op}: needs a CPU tensor"),
+    }
+}
+
 /// A copy of `tensor`'s elements in row-major order (for a kernel's backward pass).
 pub fn values(tensor: &Tensor) -> Result<Vec<f32>> {
     tensor.contiguous()?.flatten_all()?.to_vec1::<f32>()

@@ -50,6 +50,11 @@ impl Dense {
         self.kernels.set(kernels);
     }
 
+    /// The kernels set with [`Dense::set_kernels`].
+    pub fn kernels(&self) -> Kernels {
+        self.kernels.get()
+    }
+
     /// The arithmetic set with [`Dense::set_kernels`].
     pub fn precision(&self) -> Precision {
         self.kernels.get().precision

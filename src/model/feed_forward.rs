@@ -96,8 +96,8 @@ pub struct FeedForwardTape {
 impl FeedForward {
     /// The two projections' and the LayerNorm's weights and biases.
     pub fn params(&self) -> impl Iterator<Item = &Tensor> {
-        linear_params(self.intermediate.linear())
-            .chain(linear_params(self.output.linear()))
+        linear_params(&self.intermediate)
+            .chain(linear_params(&self.output))
             .chain(self.residual_norm.params())
     }
 
@@ -120,9 +120,9 @@ impl FeedForward {
                 self.activation
             );
         }
-        let inner = linear_forward(self.intermediate.linear(), rows)?;
+        let inner = linear_forward(&self.intermediate, rows)?;
         let activated = inner.apply_op1_no_bwd(&FastGelu)?;
-        let projected = linear_forward(self.output.linear(), &activated)?;
+        let projected = linear_forward(&self.output, &activated)?;
         let (out, residual_norm) = self.residual_norm.forward_taped(&projected, rows, rng)?;
         let tape = FeedForwardTape {
             input: rows.clone(),
@@ -144,13 +144,13 @@ impl FeedForward {
             self.residual_norm
                 .backward(&tape.residual_norm, grad, grads)?;
         let activated = tape.inner.apply_op1_no_bwd(&FastGelu)?;
-        linear_param_grads(self.output.linear(), &activated, &projected_grad, grads)?;
-        let activated_grad = linear_input_grad(self.output.linear(), &projected_grad)?;
+        linear_param_grads(&self.output, &activated, &projected_grad, grads)?;
+        let activated_grad = linear_input_grad(&self.output, &projected_grad)?;
         let inner_grad = tape
             .inner
             .apply_op2_no_bwd(&activated_grad, &GeluBackward)?;
-        linear_param_grads(self.intermediate.linear(), &tape.input, &inner_grad, grads)?;
-        linear_input_grad(self.intermediate.linear(), &inner_grad)? + residual_grad
+        linear_param_grads(&self.intermediate, &tape.input, &inner_grad, grads)?;
+        linear_input_grad(&self.intermediate, &inner_grad)? + residual_grad
     }
 }
 

@@ -25,6 +25,10 @@ pub struct Kernels {
     /// Fused attention, GELU and LayerNorm kernels (on by default); off, every step is an
     /// elementary candle op, the reference the fused kernels are tested against.
     pub fused: bool,
+    /// Mixed-precision training: the linear layers' products in the hand-written forward and
+    /// backward run in bf16 (summed in f32) on CPUs with AVX-512 BF16; weights, gradients and
+    /// the optimizer stay f32. Off by default; f32 on other CPUs.
+    pub mixed_training: bool,
 }
 
 impl Default for Kernels {
@@ -32,6 +36,7 @@ impl Default for Kernels {
         Kernels {
             precision: Precision::F32,
             fused: true,
+            mixed_training: false,
         }
     }
 }
@@ -40,17 +45,22 @@ impl Kernels {
     /// A short description for reports ("bf16, fused").
     pub fn describe(&self) -> String {
         let path = if self.fused { "fused" } else { "op by op" };
-        format!("{}, {path}", self.precision.name())
+        let training = if self.mixed_training {
+            ", bf16 training products"
+        } else {
+            ""
+        };
+        format!("{}, {path}{training}", self.precision.name())
     }
 
-    /// Two bits of precision, one of "op by op".
+    /// Two bits of precision, one of "op by op", one of mixed-precision training.
     fn encode(self) -> u8 {
         let precision = match self.precision {
             Precision::F32 => 0,
             Precision::Bf16 => 1,
             Precision::Int8 => 2,
         };
-        precision | if self.fused { 0 } else { 4 }
+        precision | if self.fused { 0 } else { 4 } | if self.mixed_training { 8 } else { 0 }
     }
 
     fn decode(bits: u8) -> Kernels {
@@ -61,6 +71,7 @@ impl Kernels {
                 _ => Precision::F32,
             },
             fused: bits & 4 == 0,
+            mixed_training: bits & 8 != 0,
         }
     }
 }
@@ -121,9 +132,15 @@ mod tests {
         assert_eq!(switch.get(), Kernels::default());
         for precision in Precision::ALL {
             for fused in [false, true] {
-                let kernels = Kernels { precision, fused };
-                switch.set(kernels);
-                assert_eq!(switch.get(), kernels);
+                for mixed_training in [false, true] {
+                    let kernels = Kernels {
+                        precision,
+                        fused,
+                        mixed_training,
+                    };
+                    switch.set(kernels);
+                    assert_eq!(switch.get(), kernels);
+                }
             }
         }
     }

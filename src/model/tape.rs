@@ -14,6 +14,11 @@ use candle_core::backprop::GradStore;
 use candle_core::{Result, Tensor};
 use candle_nn::{Linear, Module};
 
+use super::bf16_gemm::{self, PackedWeights};
+use super::cpu_buffers::read_f32;
+use super::dense::Dense;
+use super::epilogue::Epilogue;
+
 /// Collects parameter gradients into a [`GradStore`], keyed like candle's autograd keys them, so
 /// that callers read them with `grads.get(var)` either way. Frozen parameters (not variables)
 /// get none.
@@ -52,38 +57,88 @@ pub fn any_trained<'p>(params: impl IntoIterator<Item = &'p Tensor>) -> bool {
 }
 
 /// `layer`'s weight and bias, as its forward and backward read them.
-pub fn linear_params(layer: &Linear) -> impl Iterator<Item = &Tensor> {
-    std::iter::once(layer.weight()).chain(layer.bias())
+pub fn linear_params(layer: &Dense) -> impl Iterator<Item = &Tensor> {
+    let linear = layer.linear();
+    std::iter::once(linear.weight()).chain(linear.bias())
+}
+
+/// Whether `layer` trains with bf16 products: mixed-precision training asked for, on a CPU
+/// with AVX-512 BF16.
+fn bf16_products(layer: &Dense) -> bool {
+    layer.kernels().mixed_training && bf16_gemm::supported()
 }
 
 /// `layer(xs)` for rows `xs` `(n, in)` without recording a graph (the weights are detached).
-pub fn linear_forward(layer: &Linear, xs: &Tensor) -> Result<Tensor> {
-    let detached = Linear::new(layer.weight().detach(), layer.bias().map(Tensor::detach));
+pub fn linear_forward(layer: &Dense, xs: &Tensor) -> Result<Tensor> {
+    let linear = layer.linear();
+    if bf16_products(layer) {
+        let (out, inner) = linear.weight().dims2()?;
+        let bias = linear.bias().map(|b| b.to_vec1::<f32>()).transpose()?;
+        let packed = read_f32(linear.weight(), OP, |w| {
+            PackedWeights::new(w, bias.as_deref(), out, inner)
+        })?;
+        return bf16_product(&packed, xs);
+    }
+    let detached = Linear::new(linear.weight().detach(), linear.bias().map(Tensor::detach));
     detached.forward(xs)
 }
 
 /// Adds the weight and bias gradients of `layer`, at input rows `xs` `(n, in)` and output
 /// gradient `grad` `(n, out)`, to `grads` (frozen ones are skipped).
 pub fn linear_param_grads(
-    layer: &Linear,
+    layer: &Dense,
     xs: &Tensor,
     grad: &Tensor,
     grads: &mut Gradients,
 ) -> Result<()> {
-    let weight = layer.weight();
+    let linear = layer.linear();
+    let weight = linear.weight();
     if Gradients::wants(weight) {
-        // (out, n) · (n, in): gemm reads the transposed operand in place.
-        grads.add(weight, grad.t()?.matmul(xs)?)?;
+        let weight_grad = if bf16_products(layer) {
+            // (out, n) · (n, in) as rows `gradᵀ` times the packed transpose of `xs`.
+            let (n, inner) = xs.dims2()?;
+            let packed =
+                PackedWeights::from_transposed(&xs.flatten_all()?.to_vec1::<f32>()?, inner, n);
+            bf16_product(&packed, &grad.t()?.contiguous()?)?
+        } else {
+            // (out, n) · (n, in): gemm reads the transposed operand in place.
+            grad.t()?.matmul(xs)?
+        };
+        grads.add(weight, weight_grad)?;
     }
-    if let Some(bias) = layer.bias().filter(|b| Gradients::wants(b)) {
+    if let Some(bias) = linear.bias().filter(|b| Gradients::wants(b)) {
         grads.add(bias, column_sums(grad)?)?;
     }
     Ok(())
 }
 
 /// The gradient of `layer`'s input rows for the output gradient `grad` `(n, out)`.
-pub fn linear_input_grad(layer: &Linear, grad: &Tensor) -> Result<Tensor> {
-    grad.matmul(&layer.weight().detach())
+pub fn linear_input_grad(layer: &Dense, grad: &Tensor) -> Result<Tensor> {
+    let weight = layer.linear().weight();
+    if bf16_products(layer) {
+        // grad · W: W `(out, in)` is the transpose of the right operand `(in, out)`.
+        let (out, inner) = weight.dims2()?;
+        let packed =
+            PackedWeights::from_transposed(&weight.flatten_all()?.to_vec1::<f32>()?, inner, out);
+        return bf16_product(&packed, grad);
+    }
+    grad.matmul(&weight.detach())
+}
+
+/// The name of the mixed-precision products in errors.
+const OP: &str = "bf16 training product";
+
+fn no_kernel() -> candle_core::Error {
+    candle_core::Error::Msg(format!("{OP}: this CPU has no AVX-512 BF16"))
+}
+
+/// `rows · packedᵀ (+ bias)` for f32 rows `(n, inner)`, as an f32 tensor `(n, out)`.
+fn bf16_product(packed: &PackedWeights, rows: &Tensor) -> Result<Tensor> {
+    let (n, _) = rows.dims2()?;
+    let rows = rows.contiguous()?;
+    let product =
+        read_f32(&rows, OP, |r| packed.matmul(r, Epilogue::Bias))?.ok_or_else(no_kernel)?;
+    Tensor::from_vec(product, (n, packed.out()), rows.device())
 }
 
 /// The sum of the rows of `xs` `(n, width)`, as a `(width,)` vector: a ones-vector product,

@@ -90,6 +90,11 @@ pub struct TrainSettings {
     pub log_every: usize,
     /// Examples per forward pass when evaluating.
     pub eval_batch_size: usize,
+    /// Mixed precision: the encoder's linear products in bf16 (summed in f32) on CPUs with
+    /// AVX-512 BF16, weights, gradients and optimizer in f32 (see
+    /// [`crate::model::kernels::Kernels::mixed_training`]); f32 elsewhere.
+    #[serde(default)]
+    pub mixed_precision: bool,
 }
 
 impl TrainSettings {
@@ -123,6 +128,7 @@ impl TrainSettings {
             max_steps: None,
             log_every: 10,
             eval_batch_size: 64,
+            mixed_precision: false,
         }
     }
 

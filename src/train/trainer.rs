@@ -20,6 +20,7 @@ use crate::data::schema::Example;
 use crate::error::{Error, Result};
 use crate::eval::calibrate::Calibration;
 use crate::eval::{calibrate_on, evaluate, Metrics};
+use crate::model::kernels::{KernelChoice, Kernels};
 use crate::model::{ClassifierSpec, DropoutRng, EncodedPair, PairInput, StanceModel};
 
 /// The metrics log, one JSON object per line, next to the model.
@@ -400,11 +401,18 @@ fn validate(settings: &TrainSettings) -> Result<()> {
 fn run(
     settings: &TrainSettings,
     paths: &RunPaths,
-    model: StanceModel,
+    mut model: StanceModel,
     resumed: Option<(TrainState, std::collections::HashMap<String, Tensor>)>,
     skip_invalid: bool,
     observer: &mut dyn TrainObserver,
 ) -> Result<TrainSummary> {
+    if settings.mixed_precision {
+        let kernels = Kernels {
+            mixed_training: true,
+            ..model.kernels()
+        };
+        model.set_kernels(kernels);
+    }
     let clock = Instant::now();
     let mut skipped = Vec::new();
     let flips = (settings.topic_flips > 0.0).then_some((settings.topic_flips, settings.seed));
