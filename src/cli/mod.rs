@@ -27,13 +27,13 @@ pub const DEFAULT_MODEL: &str = "models/stance-default";
 #[derive(Debug, Parser)]
 #[command(name = "stance", version, about, long_about = None)]
 pub struct Cli {
-    /// Arithmetic of the encoder's linear layers at inference: bf16 (operands rounded to
-    /// bfloat16, sums in f32; about 2x faster on CPUs with AVX-512 BF16 such as AMD EPYC; SemEval
-    /// F_avg within 0.001 of f32, docs/results.md), f32, or auto: bf16 when one linear layer timed
-    /// both ways at start-up runs at least 1.1x faster in bf16 on this CPU, else f32 (`stance
-    /// model info` shows the measurement); or int8 (opt-in: dynamic quantization on CPUs with
-    /// AVX-512 VNNI, f32 elsewhere; its accuracy cost is in docs/results.md). Training is
-    /// always f32.
+    /// Arithmetic of the encoder's linear layers at inference: f32; bf16 (operands rounded to
+    /// bfloat16, sums in f32; AVX-512 BF16, or AMX tiles); int8 (dynamic quantization, exact
+    /// integer sums; AVX-512 VNNI); or auto: one linear layer is timed in each at start-up and
+    /// the fastest that runs at least 1.1x f32 is used, else f32 (`stance model info` shows the
+    /// measurement). On the default model bf16 and int8 moved SemEval F_avg and wikinews-actors
+    /// dev macro-F1 by less than 0.005 (docs/results.md). A CPU without the instructions runs
+    /// f32. Training is f32 (see `stance train --mixed-precision`).
     #[arg(
         long,
         global = true,
@@ -160,13 +160,10 @@ impl PrecisionChoice {
                 asked.name(),
                 asked.instructions()
             ),
-            PrecisionChoice::Auto => match stance::model::speed_check::bf16_speedup() {
-                Some(speedup) => format!(
-                    "--precision auto: bf16 ran {speedup:.2}x as fast as f32 on one layer here, \
-                     bf16 from 1.10x"
-                ),
-                None => "--precision auto: no bf16 kernel on this CPU".to_string(),
-            },
+            PrecisionChoice::Auto => format!(
+                "--precision auto: {}",
+                stance::model::speed_check::speedups().describe()
+            ),
         };
         format!("linear layers in {} ({how})", resolved.kernel_here())
     }

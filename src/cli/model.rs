@@ -208,13 +208,13 @@ fn info(spec: &str, precision: Precision) -> anyhow::Result<()> {
         ),
     };
     println!("inference    linear layers in {kernel}");
-    match stance::model::speed_check::bf16_speedup() {
-        Some(speedup) => println!(
-            "speed check  bf16 ran {speedup:.2}x as fast as f32 on one linear layer here \
-             (--precision auto picks bf16 from 1.10x)"
-        ),
-        None => println!("speed check  no bf16 kernel on this CPU (--precision auto picks f32)"),
-    }
+    let speedups = stance::model::speed_check::speedups();
+    println!(
+        "speed check  {} (--precision auto picks the fastest from {:.2}x: {})",
+        speedups.describe(),
+        stance::model::speed_check::REQUIRED_SPEEDUP,
+        speedups.fastest().name()
+    );
     Ok(())
 }
 

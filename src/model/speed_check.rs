@@ -1,7 +1,11 @@
-//! Which precision is faster on this CPU, measured rather than assumed. The bf16 kernel doubles
-//! the multiply-adds per instruction on CPUs with AVX-512 BF16, but on some (Intel Xeons with
-//! AMX, where the f32 GEMM is very fast) it was measured slower than f32; so the default path is
-//! chosen by timing one encoder-shaped linear layer both ways, once per process.
+//! Which precision is fastest on this CPU, measured rather than assumed. The reduced-precision
+//! kernels do more multiply-adds per instruction (bf16 twice f32's, int8 four times), but on
+//! some CPUs (Intel Xeons with AMX, where the f32 GEMM is very fast) the AVX-512 bf16 kernel was
+//! measured slower than f32; so the default path is chosen by timing one encoder-shaped linear
+//! layer in each precision the CPU has, once per process.
+//!
+//! int8 is a candidate because its accuracy check passed for the default model (SemEval-2016
+//! test F_avg and wikinews-actors dev macro-F1 within the issue's bounds, docs/results.md).
 
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -12,46 +16,89 @@ use candle_nn::{Linear, Module};
 use super::amx_gemm::{self, TileWeights};
 use super::bf16_gemm::PackedWeights;
 use super::epilogue::Epilogue;
+use super::int8_gemm::QuantizedWeights;
 use super::precision::Precision;
 
-/// How much faster bf16 must be to be chosen: a margin against timing noise.
-const REQUIRED_SPEEDUP: f64 = 1.1;
+/// How much faster than f32 a reduced precision must be to be chosen: a margin against timing
+/// noise.
+pub const REQUIRED_SPEEDUP: f64 = 1.1;
 /// The timed layer: a feed-forward input projection of a MiniLM-sized encoder over a batch.
 const ROWS: usize = 256;
 const INNER: usize = 384;
 const OUT: usize = 1536;
 const REPS: usize = 3;
 
-/// bf16's speed as a multiple of f32's on one linear layer of this CPU (`None` when the CPU has
-/// no bf16 kernel). Measured on first call (a few milliseconds), then remembered.
-pub fn bf16_speedup() -> Option<f64> {
-    static MEASURED: OnceLock<Option<f64>> = OnceLock::new();
-    *MEASURED.get_or_init(|| {
-        if !Precision::Bf16.runs_here() {
-            return None;
-        }
-        measure().ok()
-    })
+/// Each reduced precision's speed as a multiple of f32's on one linear layer of this CPU
+/// (`None` where the CPU lacks its kernel).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Speedups {
+    /// bf16 (on AMX tiles where the CPU has them).
+    pub bf16: Option<f64>,
+    /// int8 (AVX-512 VNNI).
+    pub int8: Option<f64>,
 }
 
-/// The faster precision on this CPU: bf16 when it was measured at least 10% faster than f32.
-///
-/// ```
-/// use stance::model::dense::Precision;
-/// use stance::model::speed_check::{bf16_speedup, fastest_precision};
-/// match bf16_speedup() {
-///     Some(speedup) if speedup >= 1.1 => assert_eq!(fastest_precision(), Precision::Bf16),
-///     _ => assert_eq!(fastest_precision(), Precision::F32),
-/// }
-/// ```
-pub fn fastest_precision() -> Precision {
-    match bf16_speedup() {
-        Some(speedup) if speedup >= REQUIRED_SPEEDUP => Precision::Bf16,
-        _ => Precision::F32,
+impl Speedups {
+    /// The speed-up of `precision` (1 for f32).
+    pub fn of(&self, precision: Precision) -> Option<f64> {
+        match precision {
+            Precision::F32 => Some(1.0),
+            Precision::Bf16 => self.bf16,
+            Precision::Int8 => self.int8,
+        }
+    }
+
+    /// The fastest precision: a reduced one only where it ran at least [`REQUIRED_SPEEDUP`]
+    /// times as fast as f32, so that no CPU gets a path slower than f32.
+    ///
+    /// ```
+    /// use stance::model::precision::Precision;
+    /// use stance::model::speed_check::Speedups;
+    /// let slow_bf16 = Speedups { bf16: Some(0.8), int8: None };
+    /// assert_eq!(slow_bf16.fastest(), Precision::F32);
+    /// let both = Speedups { bf16: Some(2.0), int8: Some(3.5) };
+    /// assert_eq!(both.fastest(), Precision::Int8);
+    /// ```
+    pub fn fastest(&self) -> Precision {
+        [Precision::Bf16, Precision::Int8]
+            .into_iter()
+            .filter_map(|p| self.of(p).map(|speedup| (p, speedup)))
+            .filter(|&(_, speedup)| speedup >= REQUIRED_SPEEDUP)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map_or(Precision::F32, |(p, _)| p)
+    }
+
+    /// "one linear layer ran 2.03x as fast as f32 in bf16, 3.10x in int8", naming what the CPU
+    /// lacks.
+    pub fn describe(&self) -> String {
+        let parts: Vec<String> = [Precision::Bf16, Precision::Int8]
+            .into_iter()
+            .map(|p| match self.of(p) {
+                Some(speedup) => format!("{speedup:.2}x in {}", p.name()),
+                None => format!("no {} kernel", p.name()),
+            })
+            .collect();
+        format!("one linear layer ran, against f32: {}", parts.join(", "))
     }
 }
 
-fn measure() -> candle_core::Result<f64> {
+/// What this CPU measured. Timed on first call (a few milliseconds), then remembered.
+pub fn speedups() -> Speedups {
+    static MEASURED: OnceLock<Speedups> = OnceLock::new();
+    *MEASURED.get_or_init(|| measure().unwrap_or_default())
+}
+
+/// bf16's speed as a multiple of f32's (see [`speedups`]).
+pub fn bf16_speedup() -> Option<f64> {
+    speedups().bf16
+}
+
+/// The fastest precision on this CPU ([`Speedups::fastest`] of [`speedups`]).
+pub fn fastest_precision() -> Precision {
+    speedups().fastest()
+}
+
+fn measure() -> candle_core::Result<Speedups> {
     // Deterministic values of a trained layer's size; their values do not affect the speed.
     let weight: Vec<f32> = (0..OUT * INNER)
         .map(|i| ((i * 7919 % 1000) as f32 / 1000.0 - 0.5) * 0.1)
@@ -65,23 +112,34 @@ fn measure() -> candle_core::Result<f64> {
         Some(Tensor::from_vec(bias.clone(), OUT, &Device::Cpu)?),
     );
     let input = Tensor::from_vec(rows.clone(), (ROWS, INNER), &Device::Cpu)?;
-    // The bf16 kernel the layers would run: the AMX tiles where the CPU has them.
-    let bf16: Box<dyn Fn() -> Option<Vec<f32>>> = if amx_gemm::supported() {
-        let tiles = TileWeights::new(&weight, Some(&bias), OUT, INNER);
-        Box::new(move || tiles.matmul(&rows, Epilogue::Bias))
-    } else {
-        let packed = PackedWeights::new(&weight, Some(&bias), OUT, INNER);
-        Box::new(move || packed.matmul(&rows, Epilogue::Bias))
-    };
     let f32_seconds = fastest_of(|| {
         linear.forward(&input)?;
         Ok(())
     })?;
-    let bf16_seconds = fastest_of(|| {
-        bf16().ok_or_else(|| candle_core::Error::Msg("no bf16 kernel".to_string()))?;
-        Ok(())
-    })?;
-    Ok(f32_seconds / bf16_seconds.max(1e-9))
+    let speedup = |run: &dyn Fn() -> Option<Vec<f32>>| -> candle_core::Result<f64> {
+        let seconds = fastest_of(|| {
+            run().ok_or_else(|| candle_core::Error::Msg("kernel unavailable".to_string()))?;
+            Ok(())
+        })?;
+        Ok(f32_seconds / seconds.max(1e-9))
+    };
+    let bf16 = if amx_gemm::supported() {
+        // The bf16 kernel the layers would run: the AMX tiles where the CPU has them.
+        let tiles = TileWeights::new(&weight, Some(&bias), OUT, INNER);
+        Some(speedup(&|| tiles.matmul(&rows, Epilogue::Bias))?)
+    } else if Precision::Bf16.runs_here() {
+        let packed = PackedWeights::new(&weight, Some(&bias), OUT, INNER);
+        Some(speedup(&|| packed.matmul(&rows, Epilogue::Bias))?)
+    } else {
+        None
+    };
+    let int8 = if Precision::Int8.runs_here() {
+        let quantized = QuantizedWeights::new(&weight, Some(&bias), OUT, INNER);
+        Some(speedup(&|| quantized.matmul(&rows, Epilogue::Bias))?)
+    } else {
+        None
+    };
+    Ok(Speedups { bf16, int8 })
 }
 
 /// The shortest of [`REPS`] timed runs after one warm-up run.
@@ -102,11 +160,36 @@ mod tests {
 
     #[test]
     fn the_measurement_is_remembered_and_matches_the_kernel_support() {
-        let first = bf16_speedup();
-        assert_eq!(first.is_some(), Precision::Bf16.runs_here());
-        assert_eq!(bf16_speedup(), first);
-        if let Some(speedup) = first {
+        let first = speedups();
+        assert_eq!(first.bf16.is_some(), Precision::Bf16.runs_here());
+        assert_eq!(first.int8.is_some(), Precision::Int8.runs_here());
+        assert_eq!(speedups(), first);
+        for speedup in [first.bf16, first.int8].into_iter().flatten() {
             assert!(speedup.is_finite() && speedup > 0.0, "{speedup}");
         }
+    }
+
+    #[test]
+    fn a_reduced_precision_must_beat_f32_by_the_margin() {
+        let pick = |bf16, int8| Speedups { bf16, int8 }.fastest();
+        assert_eq!(pick(None, None), Precision::F32);
+        assert_eq!(pick(Some(1.05), Some(1.09)), Precision::F32);
+        assert_eq!(pick(Some(1.2), None), Precision::Bf16);
+        assert_eq!(pick(Some(2.5), Some(1.9)), Precision::Bf16);
+        assert_eq!(pick(Some(0.7), Some(1.5)), Precision::Int8);
+        assert_eq!(pick(None, Some(3.0)), Precision::Int8);
+    }
+
+    #[test]
+    fn the_description_names_every_precision() {
+        let text = Speedups {
+            bf16: Some(2.0),
+            int8: None,
+        }
+        .describe();
+        assert_eq!(
+            text,
+            "one linear layer ran, against f32: 2.00x in bf16, no int8 kernel"
+        );
     }
 }
