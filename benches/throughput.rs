@@ -10,7 +10,7 @@
 //!
 //! ```text
 //! cargo bench --bench throughput -- --model DIR --pairs SEMEVAL_TEST.jsonl [--reps 5]
-//!     [--out FILE.json] [--skip-train] [--unfused]
+//!     [--out FILE.json] [--skip-train] [--unfused] [--precision f32|bf16|int8] [--mixed-training]
 //! ```
 //!
 //! Threads follow RAYON_NUM_THREADS (candle's matmul and ops use that pool). Each figure is
