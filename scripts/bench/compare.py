@@ -233,6 +233,8 @@ def main():
                 note = "  <- stance best" if label == best else path_note(label, excluded, accuracy)
                 if s is None and label in REDUCED and key == "train_step":
                     note = f"  ({REDUCED[label]} kernel is inference-only: training runs f32)"
+                elif s is not None and label == "stance bf16" and key == "train_step":
+                    note += "  (mixed precision: `stance train --mixed-precision`, opt-in)"
                 print(f"  {label:44}{fmt(s, digits):>26}{note}")
                 split(key, stance_paths.get(label))
         for n, s in theirs.items():

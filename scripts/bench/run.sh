@@ -60,11 +60,11 @@ echo "bench: CPU ${cpu:-unknown}; flags: ${flags:-none of avx2 fma avx512* amx*}
 echo "bench: stance model info: $kernel" >&2
 
 export RAYON_NUM_THREADS=$threads OMP_NUM_THREADS=$threads
-echo "bench: stance (f32 with the training step; bf16 and int8 inference; the op-by-op f32 path for reference)" >&2
+echo "bench: stance (f32 with the training step; bf16 inference with the mixed-precision training step; int8 inference; the op-by-op f32 path for reference)" >&2
 "$bench" --model "$model" --pairs work/bench/semeval_test.jsonl --reps "$reps" --precision f32 \
   --out work/bench/stance.json
-"$bench" --model "$model" --pairs work/bench/semeval_test.jsonl --reps "$reps" --skip-train --precision bf16 \
-  --out work/bench/stance-bf16.json
+"$bench" --model "$model" --pairs work/bench/semeval_test.jsonl --reps "$reps" --precision bf16 \
+  --mixed-training --out work/bench/stance-bf16.json
 "$bench" --model "$model" --pairs work/bench/semeval_test.jsonl --reps "$reps" --skip-train --precision int8 \
   --out work/bench/stance-int8.json
 "$bench" --model "$model" --pairs work/bench/semeval_test.jsonl --reps "$reps" --skip-train --unfused \
