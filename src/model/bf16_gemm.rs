@@ -68,9 +68,9 @@ impl PackedWeights {
         Self::pack(|n, k| weight[n * inner + k], bias, out, inner)
     }
 
-    /// Packs the weight whose transpose is `transposed` (`inner × out`, row-major): the
-    /// products of training, `grad · W` and `gradᵀ · X`, read their right operand this way, and
-    /// packing it in place saves a transposed copy.
+    /// Packs the weight whose transpose is `transposed` (`inner × out`, row-major): the input
+    /// gradient of training, `grad · W`, reads its right operand this way, and packing it in
+    /// place saves a transposed copy.
     pub fn from_transposed(transposed: &[f32], out: usize, inner: usize) -> Self {
         assert_eq!(transposed.len(), out * inner, "packed weights: shape");
         Self::pack(|n, k| transposed[k * out + n], None, out, inner)
@@ -148,32 +148,8 @@ impl PackedWeights {
         })
     }
 
-    /// `epilogue(rows · Wᵀ + bias)` where the rows are the columns of `columns` (`inner × m`,
-    /// row-major): the weight gradient `gradᵀ · X` reads its left operand so, and rounding it
-    /// straight from there saves a transposed copy. Needs [`supported`].
-    pub fn matmul_columns(
-        &self,
-        columns: &[f32],
-        m: usize,
-        epilogue: Epilogue,
-    ) -> Option<Vec<f32>> {
-        if !supported() || columns.len() != m * self.inner {
-            return None;
-        }
-        let stride = self.row_stride();
-        self.run(m, epilogue, |first, count, a| {
-            for k in 0..self.inner {
-                let src = &columns[k * m + first..][..count];
-                for (i, &x) in src.iter().enumerate() {
-                    a[i * stride + k] = to_bf16(x);
-                }
-            }
-        })
-    }
-
     /// bf16 values between the starts of two rounded rows: the row plus one cache line, so
-    /// that the tile's rows do not share cache sets when the width is a multiple of 4 KiB (the
-    /// weight gradient's 4,096-token rows were).
+    /// that the tile's rows do not share cache sets when the width is a multiple of 4 KiB.
     fn row_stride(&self) -> usize {
         2 * self.pairs + 32
     }
@@ -391,26 +367,6 @@ mod tests {
                 .fold(0f32, f32::max);
             assert!(worst < 1e-5, "({m}, {out}, {k}): worst difference {worst}");
         }
-    }
-
-    #[test]
-    fn columns_as_rows_give_the_product_of_the_transpose() {
-        if !supported() {
-            return;
-        }
-        // Rows across two tasks, an odd inner width.
-        let (m, out, k) = (70, 50, 7);
-        let rows = wave(m * k, 0.37, 0.1);
-        let columns: Vec<f32> = (0..k * m).map(|i| rows[(i % m) * k + i / m]).collect();
-        let w = wave(out * k, 0.53, 0.7);
-        let packed = PackedWeights::new(&w, None, out, k);
-        assert_eq!(
-            packed.matmul_columns(&columns, m, Epilogue::Bias).unwrap(),
-            packed.matmul(&rows, Epilogue::Bias).unwrap()
-        );
-        assert!(packed
-            .matmul_columns(&columns, m + 1, Epilogue::Bias)
-            .is_none());
     }
 
     #[test]

@@ -25,9 +25,9 @@ pub struct Kernels {
     /// Fused attention, GELU and LayerNorm kernels (on by default); off, every step is an
     /// elementary candle op, the reference the fused kernels are tested against.
     pub fused: bool,
-    /// Mixed-precision training: the linear layers' products in the hand-written forward and
-    /// backward run in bf16 (summed in f32) on CPUs with AVX-512 BF16; weights, gradients and
-    /// the optimizer stay f32. Off by default; f32 on other CPUs.
+    /// Mixed-precision training: the linear layers' forward products and input gradients in
+    /// the hand-written passes run in bf16 (summed in f32) on CPUs with AVX-512 BF16; weight
+    /// gradients, weights and the optimizer stay f32. Off by default; f32 on other CPUs.
     pub mixed_training: bool,
 }
 
