@@ -381,34 +381,8 @@ impl TileWeights {
 
 #[cfg(test)]
 mod tests {
-    use super::super::bf16_gemm::from_bf16;
+    use super::super::kernel_test_support::{bf16_reference, wave, worst_difference};
     use super::*;
-
-    fn wave(n: usize, a: f32, b: f32) -> Vec<f32> {
-        (0..n).map(|i| ((i as f32) * a + b).sin()).collect()
-    }
-
-    /// The product of the bf16-rounded operands, summed in f64.
-    fn bf16_reference(
-        rows: &[f32],
-        w: &[f32],
-        bias: &[f32],
-        m: usize,
-        out: usize,
-        k: usize,
-    ) -> Vec<f32> {
-        let round = |x: f32| from_bf16(to_bf16(x)) as f64;
-        let mut c = vec![0f32; m * out];
-        for r in 0..m {
-            for n in 0..out {
-                let dot: f64 = (0..k)
-                    .map(|i| round(rows[r * k + i]) * round(w[n * k + i]))
-                    .sum();
-                c[r * out + n] = (dot + bias[n] as f64) as f32;
-            }
-        }
-        c
-    }
 
     #[test]
     fn the_tile_configuration_sets_eight_tiles_of_16_rows_of_64_bytes() {
@@ -462,11 +436,7 @@ mod tests {
                 .matmul_on(&Emulated, &rows, Epilogue::Bias, false)
                 .unwrap();
             let expected = bf16_reference(&rows, &w, &bias, m, out, k);
-            let worst = got
-                .iter()
-                .zip(&expected)
-                .map(|(a, b)| (a - b).abs() / (1.0 + b.abs()))
-                .fold(0f32, f32::max);
+            let worst = worst_difference(&got, &expected);
             assert!(worst < 1e-4, "({m}, {out}, {k}): worst difference {worst}");
         }
     }
@@ -503,11 +473,7 @@ mod tests {
                 let expected = packed
                     .matmul_on(&Emulated, &rows, Epilogue::Bias, false)
                     .unwrap();
-                let worst = got
-                    .iter()
-                    .zip(&expected)
-                    .map(|(a, b)| (a - b).abs() / (1.0 + b.abs()))
-                    .fold(0f32, f32::max);
+                let worst = worst_difference(&got, &expected);
                 assert!(worst < 1e-3, "AMX differs from the emulation by {worst}");
             }
         }

@@ -307,34 +307,8 @@ mod kernel {
 
 #[cfg(test)]
 mod tests {
+    use super::super::kernel_test_support::{bf16_reference, wave, worst_difference};
     use super::*;
-
-    fn wave(n: usize, a: f32, b: f32) -> Vec<f32> {
-        (0..n).map(|i| ((i as f32) * a + b).sin()).collect()
-    }
-
-    /// The same product from the bf16-rounded operands in f64: what the kernel must compute up
-    /// to f32 summation order.
-    fn reference(
-        rows: &[f32],
-        w: &[f32],
-        bias: &[f32],
-        m: usize,
-        out: usize,
-        k: usize,
-    ) -> Vec<f32> {
-        let round = |x: f32| from_bf16(to_bf16(x)) as f64;
-        let mut c = vec![0f32; m * out];
-        for r in 0..m {
-            for n in 0..out {
-                let dot: f64 = (0..k)
-                    .map(|i| round(rows[r * k + i]) * round(w[n * k + i]))
-                    .sum();
-                c[r * out + n] = (dot + bias[n] as f64) as f32;
-            }
-        }
-        c
-    }
 
     #[test]
     fn rounding_is_to_nearest_even() {
@@ -359,12 +333,8 @@ mod tests {
             let bias = wave(out, 1.1, 0.3);
             let packed = PackedWeights::new(&w, Some(&bias), out, k);
             let got = packed.matmul(&rows, Epilogue::Bias).unwrap();
-            let expected = reference(&rows, &w, &bias, m, out, k);
-            let worst = got
-                .iter()
-                .zip(&expected)
-                .map(|(a, b)| (a - b).abs() / (1.0 + b.abs()))
-                .fold(0f32, f32::max);
+            let expected = bf16_reference(&rows, &w, &bias, m, out, k);
+            let worst = worst_difference(&got, &expected);
             assert!(worst < 1e-5, "({m}, {out}, {k}): worst difference {worst}");
         }
     }

@@ -174,50 +174,29 @@ trait PackedProduct: Sync {
     fn matmul(&self, rows: &[f32], epilogue: Epilogue) -> Option<Vec<f32>>;
 }
 
-impl PackedProduct for PackedWeights {
-    fn name(&self) -> &'static str {
-        "bf16 linear"
-    }
-    fn inner(&self) -> usize {
-        PackedWeights::inner(self)
-    }
-    fn out(&self) -> usize {
-        PackedWeights::out(self)
-    }
-    fn matmul(&self, rows: &[f32], epilogue: Epilogue) -> Option<Vec<f32>> {
-        PackedWeights::matmul(self, rows, epilogue)
-    }
+/// Each packed weight type answers [`PackedProduct`] with its own methods.
+macro_rules! packed_product {
+    ($weights:ty, $name:literal) => {
+        impl PackedProduct for $weights {
+            fn name(&self) -> &'static str {
+                $name
+            }
+            fn inner(&self) -> usize {
+                <$weights>::inner(self)
+            }
+            fn out(&self) -> usize {
+                <$weights>::out(self)
+            }
+            fn matmul(&self, rows: &[f32], epilogue: Epilogue) -> Option<Vec<f32>> {
+                <$weights>::matmul(self, rows, epilogue)
+            }
+        }
+    };
 }
 
-impl PackedProduct for TileWeights {
-    fn name(&self) -> &'static str {
-        "AMX bf16 linear"
-    }
-    fn inner(&self) -> usize {
-        TileWeights::inner(self)
-    }
-    fn out(&self) -> usize {
-        TileWeights::out(self)
-    }
-    fn matmul(&self, rows: &[f32], epilogue: Epilogue) -> Option<Vec<f32>> {
-        TileWeights::matmul(self, rows, epilogue)
-    }
-}
-
-impl PackedProduct for QuantizedWeights {
-    fn name(&self) -> &'static str {
-        "int8 linear"
-    }
-    fn inner(&self) -> usize {
-        QuantizedWeights::inner(self)
-    }
-    fn out(&self) -> usize {
-        QuantizedWeights::out(self)
-    }
-    fn matmul(&self, rows: &[f32], epilogue: Epilogue) -> Option<Vec<f32>> {
-        QuantizedWeights::matmul(self, rows, epilogue)
-    }
-}
+packed_product!(PackedWeights, "bf16 linear");
+packed_product!(TileWeights, "AMX bf16 linear");
+packed_product!(QuantizedWeights, "int8 linear");
 
 fn run_packed(packed: &dyn PackedProduct, xs: &Tensor, epilogue: Epilogue) -> Result<Tensor> {
     xs.contiguous()?

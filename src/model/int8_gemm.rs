@@ -332,11 +332,8 @@ mod kernel {
 
 #[cfg(test)]
 mod tests {
+    use super::super::kernel_test_support::{wave, worst_difference};
     use super::*;
-
-    fn wave(n: usize, a: f32, b: f32) -> Vec<f32> {
-        (0..n).map(|i| ((i as f32) * a + b).sin()).collect()
-    }
 
     /// The product the kernel must compute, from the same quantized integers, summed exactly.
     fn quantized_reference(
@@ -366,13 +363,6 @@ mod tests {
             }
         }
         c
-    }
-
-    fn worst_difference(got: &[f32], expected: &[f32]) -> f32 {
-        got.iter()
-            .zip(expected)
-            .map(|(a, b)| (a - b).abs() / (1.0 + b.abs()))
-            .fold(0f32, f32::max)
     }
 
     #[test]

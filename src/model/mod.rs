@@ -23,6 +23,8 @@ pub mod fused_attention;
 pub mod hub;
 pub mod input;
 pub mod int8_gemm;
+#[cfg(test)]
+mod kernel_test_support;
 pub mod kernels;
 pub mod layer;
 pub mod layer_norm;

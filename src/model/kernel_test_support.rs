@@ -1,0 +1,41 @@
+//! What the linear kernels' tests share: deterministic inputs, the bf16 reference product and
+//! the relative difference they are judged by.
+
+use super::bf16_gemm::{from_bf16, to_bf16};
+
+/// `n` values of `sin(i·a + b)`: smooth, signed, deterministic.
+pub fn wave(n: usize, a: f32, b: f32) -> Vec<f32> {
+    (0..n).map(|i| ((i as f32) * a + b).sin()).collect()
+}
+
+/// `rows · wᵀ + bias` (`m × k` by `out × k`) from the bf16-rounded operands, summed in f64:
+/// what a bf16 kernel must compute up to f32 summation order.
+pub fn bf16_reference(
+    rows: &[f32],
+    w: &[f32],
+    bias: &[f32],
+    m: usize,
+    out: usize,
+    k: usize,
+) -> Vec<f32> {
+    let round = |x: f32| from_bf16(to_bf16(x)) as f64;
+    let mut c = vec![0f32; m * out];
+    for r in 0..m {
+        for n in 0..out {
+            let dot: f64 = (0..k)
+                .map(|i| round(rows[r * k + i]) * round(w[n * k + i]))
+                .sum();
+            c[r * out + n] = (dot + bias[n] as f64) as f32;
+        }
+    }
+    c
+}
+
+/// The largest `|got − expected| / (1 + |expected|)`.
+pub fn worst_difference(got: &[f32], expected: &[f32]) -> f32 {
+    assert_eq!(got.len(), expected.len(), "different lengths");
+    got.iter()
+        .zip(expected)
+        .map(|(a, b)| (a - b).abs() / (1.0 + b.abs()))
+        .fold(0f32, f32::max)
+}
