@@ -96,47 +96,25 @@ impl Dense {
             return None;
         }
         match precision {
-            Precision::Bf16 if amx_gemm::supported() => self
-                .amx
-                .get_or_init(|| {
-                    let w = self.plain_weights()?;
-                    Some(TileWeights::new(
-                        &w.weight,
-                        w.bias.as_deref(),
-                        w.out,
-                        w.inner,
-                    ))
-                })
-                .as_ref()
-                .map(|p| p as &dyn PackedProduct),
-            Precision::Bf16 => self
-                .bf16
-                .get_or_init(|| {
-                    let w = self.plain_weights()?;
-                    Some(PackedWeights::new(
-                        &w.weight,
-                        w.bias.as_deref(),
-                        w.out,
-                        w.inner,
-                    ))
-                })
-                .as_ref()
-                .map(|p| p as &dyn PackedProduct),
-            Precision::Int8 => self
-                .int8
-                .get_or_init(|| {
-                    let w = self.plain_weights()?;
-                    Some(QuantizedWeights::new(
-                        &w.weight,
-                        w.bias.as_deref(),
-                        w.out,
-                        w.inner,
-                    ))
-                })
-                .as_ref()
-                .map(|p| p as &dyn PackedProduct),
+            Precision::Bf16 if amx_gemm::supported() => self.packed(&self.amx, TileWeights::new),
+            Precision::Bf16 => self.packed(&self.bf16, PackedWeights::new),
+            Precision::Int8 => self.packed(&self.int8, QuantizedWeights::new),
             Precision::F32 => None,
         }
+    }
+
+    /// The weights packed by `pack` into `cell` on first use (`None` if they cannot be read).
+    fn packed<'a, P: PackedProduct + 'static>(
+        &self,
+        cell: &'a OnceLock<Option<P>>,
+        pack: Packer<P>,
+    ) -> Option<&'a dyn PackedProduct> {
+        cell.get_or_init(|| {
+            let w = self.plain_weights()?;
+            Some(pack(&w.weight, w.bias.as_deref(), w.out, w.inner))
+        })
+        .as_ref()
+        .map(|p| p as &dyn PackedProduct)
     }
 
     /// The weight and bias as plain values, for packing.
@@ -163,6 +141,9 @@ struct PlainWeights {
     out: usize,
     inner: usize,
 }
+
+/// A packed type's constructor: `(weight, bias, out, inner)`.
+type Packer<P> = fn(&[f32], Option<&[f32]>, usize, usize) -> P;
 
 /// A linear layer's weights packed for one of the reduced-precision kernels.
 trait PackedProduct: Sync {
