@@ -234,3 +234,26 @@ fn precision_is_auto_bf16_or_f32_and_model_info_shows_the_choice() {
         stderr(&output)
     );
 }
+
+#[test]
+fn mixed_precision_is_refused_for_the_tagger_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = stance(
+        &[
+            "train",
+            "--task",
+            "ner",
+            "--mixed-precision",
+            "--train",
+            "missing.txt",
+            "-o",
+            dir.path().join("out").to_str().unwrap(),
+        ],
+        &[],
+    );
+    let message = assert_clean_failure(&output);
+    assert!(
+        message.contains("--mixed-precision trains the stance classifier only"),
+        "{message}"
+    );
+}
