@@ -14,6 +14,8 @@
 use rayon::prelude::*;
 
 use super::epilogue::Epilogue;
+#[cfg(target_arch = "x86_64")]
+use super::micro_tile::for_tile_rows;
 
 /// Output columns per packed panel: three 16-lane i32 accumulators per row.
 pub const PANEL: usize = 48;
@@ -204,16 +206,7 @@ impl QuantizedWeights {
                     bias: self.bias.as_ptr().add(first),
                     cols,
                 };
-                match tile {
-                    8 => kernel::tile::<8>(&args),
-                    7 => kernel::tile::<7>(&args),
-                    6 => kernel::tile::<6>(&args),
-                    5 => kernel::tile::<5>(&args),
-                    4 => kernel::tile::<4>(&args),
-                    3 => kernel::tile::<3>(&args),
-                    2 => kernel::tile::<2>(&args),
-                    _ => kernel::tile::<1>(&args),
-                }
+                for_tile_rows!(tile, kernel::tile, &args);
                 r += tile;
             }
         }

@@ -28,6 +28,7 @@ mod kernel_test_support;
 pub mod kernels;
 pub mod layer;
 pub mod layer_norm;
+mod micro_tile;
 pub mod params;
 pub mod precision;
 pub mod residual_norm;

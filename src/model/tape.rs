@@ -113,8 +113,9 @@ pub fn linear_input_grad(layer: &Dense, grad: &Tensor) -> Result<Tensor> {
     if bf16_products(layer) {
         // grad · W: W `(out, in)` is the transpose of the right operand `(in, out)`.
         let (out, inner) = weight.dims2()?;
-        let packed =
-            PackedWeights::from_transposed(&weight.flatten_all()?.to_vec1::<f32>()?, inner, out);
+        let packed = read_f32(weight, OP, |w| {
+            PackedWeights::from_transposed(w, inner, out)
+        })?;
         return bf16_product(&packed, grad);
     }
     grad.matmul(&weight.detach())
