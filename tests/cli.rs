@@ -236,6 +236,36 @@ fn precision_is_auto_bf16_or_f32_and_model_info_shows_the_choice() {
 }
 
 #[test]
+fn auto_precision_is_measured_once_per_machine_and_then_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_tiny_folder(&dir.path().join("model"), 3, false);
+    let folder = dir.path().join("model");
+    let cache = dir.path().join("cache");
+    let info = || {
+        let output = stance(
+            &["model", "info", folder.to_str().unwrap()],
+            &[("STANCE_CACHE_DIR", &cache)],
+        );
+        assert!(output.status.success(), "{}", stderr(&output));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let speed_check = |text: &str| {
+        text.lines()
+            .find(|l| l.starts_with("speed check"))
+            .unwrap()
+            .to_string()
+    };
+    let first = info();
+    assert!(first.contains("measured now, recorded in"), "{first}");
+    assert!(cache.join("speed-check.json").is_file());
+    // Later runs read the record, so every run on this machine picks the same precision.
+    let second = info();
+    assert!(second.contains("recorded in"), "{second}");
+    assert!(!second.contains("measured now"), "{second}");
+    assert_eq!(speed_check(&first), speed_check(&second));
+}
+
+#[test]
 fn mixed_precision_is_refused_for_the_tagger_with_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let output = stance(

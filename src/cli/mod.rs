@@ -29,9 +29,10 @@ pub const DEFAULT_MODEL: &str = "models/stance-default";
 pub struct Cli {
     /// Arithmetic of the encoder's linear layers at inference: f32; bf16 (operands rounded to
     /// bfloat16, sums in f32; AVX-512 BF16, or AMX tiles); int8 (dynamic quantization, exact
-    /// integer sums; AVX-512 VNNI); or auto: one linear layer is timed in each at start-up and
-    /// the fastest that runs at least 1.1x f32 is used, else f32 (`stance model info` shows the
-    /// measurement). On the default model bf16 and int8 moved SemEval F_avg and wikinews-actors
+    /// integer sums; AVX-512 VNNI); or auto: one linear layer is timed in each the first time
+    /// stance runs on a machine and the fastest that runs at least 1.1x f32 is used, else f32;
+    /// the timing is recorded in ~/.cache/stance (or STANCE_CACHE_DIR) so every later run picks
+    /// the same (`stance model info` shows it). On the default model bf16 and int8 moved SemEval F_avg and wikinews-actors
     /// dev macro-F1 by less than 0.005 (docs/results.md). A CPU without the instructions runs
     /// f32. Training is f32 (see `stance train --mixed-precision`).
     #[arg(
@@ -42,7 +43,7 @@ pub struct Cli {
     )]
     precision: PrecisionChoice,
     /// Say on stderr which kernel runs the linear layers (and, with --precision auto, what the
-    /// start-up timing measured).
+    /// speed check measured).
     #[arg(long, short = 'v', global = true)]
     verbose: bool,
     #[command(subcommand)]
@@ -161,8 +162,9 @@ impl PrecisionChoice {
                 asked.instructions()
             ),
             PrecisionChoice::Auto => format!(
-                "--precision auto: {}",
-                stance::model::speed_check::speedups().describe()
+                "--precision auto: {}; {}",
+                stance::model::speed_check::speedups().describe(),
+                stance::model::speed_check::origin().describe()
             ),
         };
         format!("linear layers in {} ({how})", resolved.kernel_here())

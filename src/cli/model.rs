@@ -215,6 +215,10 @@ fn info(spec: &str, precision: Precision) -> anyhow::Result<()> {
         stance::model::speed_check::REQUIRED_SPEEDUP,
         speedups.fastest().name()
     );
+    println!(
+        "             {}; delete it to measure again",
+        stance::model::speed_check::origin().describe()
+    );
     Ok(())
 }
 

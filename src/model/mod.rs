@@ -33,6 +33,7 @@ pub mod params;
 pub mod precision;
 pub mod residual_norm;
 pub mod speed_check;
+pub mod speed_record;
 pub mod stance_model;
 pub mod tape;
 

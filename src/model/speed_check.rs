@@ -2,7 +2,8 @@
 //! kernels do more multiply-adds per instruction (bf16 twice f32's, int8 four times), but on
 //! some CPUs (Intel Xeons with AMX, where the f32 GEMM is very fast) the AVX-512 bf16 kernel was
 //! measured slower than f32; so the default path is chosen by timing one encoder-shaped linear
-//! layer in each precision the CPU has, once per process.
+//! layer in each precision the CPU has, once per machine: the result is recorded
+//! (src/model/speed_record.rs) so that every later run there picks the same precision.
 //!
 //! int8 is a candidate because its accuracy check passed for the default model (SemEval-2016
 //! test F_avg and wikinews-actors dev macro-F1 within the bounds, docs/results.md).
@@ -18,6 +19,7 @@ use super::bf16_gemm::PackedWeights;
 use super::epilogue::Epilogue;
 use super::int8_gemm::QuantizedWeights;
 use super::precision::Precision;
+use super::speed_record::{self, Machine, Origin};
 
 /// How much faster than f32 a reduced precision must be to be chosen: a margin against timing
 /// noise.
@@ -30,7 +32,7 @@ const REPS: usize = 5;
 
 /// Each reduced precision's speed as a multiple of f32's on one linear layer of this CPU
 /// (`None` where the CPU lacks its kernel).
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Speedups {
     /// bf16 (on AMX tiles where the CPU has them).
     pub bf16: Option<f64>,
@@ -86,15 +88,30 @@ impl Speedups {
     }
 }
 
-/// What this CPU measured. Timed on first call (about 30 ms), then remembered.
+/// What this CPU measured: the machine's record if there is one (see
+/// [`speed_record`](super::speed_record)), else timed now (about 30 ms) and recorded. Remembered
+/// for the rest of the process.
 pub fn speedups() -> Speedups {
-    static MEASURED: OnceLock<Speedups> = OnceLock::new();
-    *MEASURED.get_or_init(|| measure().unwrap_or_default())
+    checked().0
 }
 
-/// bf16's speed as a multiple of f32's (see [`speedups`]).
-pub fn bf16_speedup() -> Option<f64> {
-    speedups().bf16
+/// Where [`speedups`] came from: this machine's record, or measured now.
+pub fn origin() -> &'static Origin {
+    &checked().1
+}
+
+fn checked() -> &'static (Speedups, Origin) {
+    static CHECKED: OnceLock<(Speedups, Origin)> = OnceLock::new();
+    CHECKED.get_or_init(|| {
+        let time_now = || measure().unwrap_or_default();
+        match speed_record::default_dir() {
+            Some(dir) => speed_record::recorded_or_measured(&dir, &Machine::this_one(), time_now),
+            None => (
+                time_now(),
+                Origin::Unsaved("no HOME, XDG_CACHE_HOME or STANCE_CACHE_DIR".to_string()),
+            ),
+        }
+    })
 }
 
 /// The fastest precision on this CPU ([`Speedups::fastest`] of [`speedups`]).
