@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use candle_core::{DType, Device, Tensor};
+use candle_core::{DType, Tensor};
 
 use crate::error::{Error, Result};
 
@@ -22,10 +22,8 @@ pub fn read_weights(path: &Path) -> Result<Tensors> {
     };
     let is_safetensors = path.extension().is_some_and(|ext| ext == "safetensors");
     let raw: Vec<(String, Tensor)> = if is_safetensors {
-        candle_core::safetensors::load(path, &Device::Cpu)
+        super::safetensors_stream::read(path)
             .map_err(|e| invalid(format!("cannot read safetensors: {e}")))?
-            .into_iter()
-            .collect()
     } else {
         candle_core::pickle::read_all(path)
             .map_err(|e| invalid(format!("cannot read PyTorch weights: {e}")))?
@@ -85,6 +83,7 @@ pub fn write_weights(path: &Path, tensors: &Tensors) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use candle_core::Device;
 
     fn t() -> Tensor {
         Tensor::zeros(2, DType::F32, &Device::Cpu).unwrap()

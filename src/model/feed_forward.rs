@@ -56,6 +56,25 @@ impl FeedForward {
 
     /// Applies the block to `(batch, seq, hidden)`.
     pub fn forward(&self, hidden: &Tensor, rng: Option<&mut DropoutRng>) -> Result<Tensor> {
+        let sequences = hidden.dims().first().copied().unwrap_or(1);
+        let per_chunk = match chunk_sequences(hidden) {
+            Some(n) if rng.is_none() && !hidden.track_op() && n < sequences => n,
+            _ => return self.forward_whole(hidden, rng),
+        };
+        // At inference the intermediate activations (four times the hidden width) of a whole
+        // batch were the largest buffer of `stance predict`; a few sequences at a time keep
+        // them small, and each sequence's rows are independent here.
+        let chunks = (0..sequences)
+            .step_by(per_chunk)
+            .map(|start| {
+                let rows = hidden.narrow(0, start, per_chunk.min(sequences - start))?;
+                self.forward_whole(&rows, None)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Tensor::cat(&chunks, 0)
+    }
+
+    fn forward_whole(&self, hidden: &Tensor, rng: Option<&mut DropoutRng>) -> Result<Tensor> {
         let activated = self.activated(hidden)?;
         self.residual_norm
             .forward(&self.output.forward(&activated)?, hidden, rng)
@@ -81,6 +100,18 @@ impl FeedForward {
             HiddenAct::GeluNew => inner.gelu(),
             HiddenAct::Relu => inner.relu(),
         }
+    }
+}
+
+/// Token rows per inference chunk of the feed-forward block: enough to keep the kernels'
+/// panels busy (and both cores), few enough that the intermediate activations stay a few MB.
+const CHUNK_ROWS: usize = 1024;
+
+/// Sequences per chunk of `(batch, seq, hidden)`, at least one; `None` for other shapes.
+fn chunk_sequences(hidden: &Tensor) -> Option<usize> {
+    match hidden.dims() {
+        &[_, seq, _] => Some((CHUNK_ROWS / seq.max(1)).max(1)),
+        _ => None,
     }
 }
 
@@ -205,5 +236,46 @@ impl CustomOp2 for GeluBackward {
             .zip(xs.par_chunks(CHUNK))
             .for_each(|(g, x)| super::fast_math::gelu_backward_in_place(x, g));
         Ok((CpuStorage::F32(grads), l1.shape().clone()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use candle_core::{DType, Device};
+
+    #[test]
+    fn inference_in_chunks_equals_the_whole_batch() {
+        let cfg = BertConfig::tiny(10);
+        let device = Device::Cpu;
+        // Loading from a VarMap names the block's weights; inference runs on frozen copies.
+        let map = candle_nn::VarMap::new();
+        FeedForward::load(VarBuilder::from_varmap(&map, DType::F32, &device), &cfg).unwrap();
+        let frozen: std::collections::HashMap<String, Tensor> = map
+            .data()
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(name, var)| (name.clone(), var.randn_like(0.0, 0.5).unwrap().detach()))
+            .collect();
+        let vb = VarBuilder::from_tensors(frozen, DType::F32, &device);
+        let block = FeedForward::load(vb, &cfg).unwrap();
+        // 2.5 chunks of sequences: two whole chunks and a ragged one.
+        let seq = 100;
+        let per_chunk = CHUNK_ROWS / seq;
+        let batch = per_chunk * 2 + per_chunk / 2;
+        let hidden = Tensor::randn(0f32, 1.0, (batch, seq, cfg.hidden_size), &device).unwrap();
+        let chunked = block.forward(&hidden, None).unwrap();
+        let whole = block.forward_whole(&hidden, None).unwrap();
+        assert_eq!(chunked.dims(), whole.dims());
+        let worst = (chunked - whole)
+            .unwrap()
+            .abs()
+            .unwrap()
+            .max_all()
+            .unwrap()
+            .to_scalar::<f32>()
+            .unwrap();
+        assert!(worst < 1e-5, "{worst}");
     }
 }

@@ -32,6 +32,7 @@ mod micro_tile;
 pub mod params;
 pub mod precision;
 pub mod residual_norm;
+pub mod safetensors_stream;
 pub mod speed_check;
 pub mod speed_record;
 pub mod stance_model;
