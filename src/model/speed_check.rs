@@ -5,8 +5,9 @@
 //! layer in each precision the CPU has, once per machine: the result is recorded
 //! (src/model/speed_record.rs) so that every later run there picks the same precision.
 //!
-//! int8 is a candidate because its accuracy check passed for the default model (SemEval-2016
-//! test F_avg and wikinews-actors dev macro-F1 within the issue's bounds, docs/results.md).
+//! int8 is timed and reported but never chosen automatically: its accuracy change on
+//! wikinews-actors dev exceeded the 0.01 bound for one of three seeds of the default model
+//! (docs/results.md); `--precision int8` runs it.
 
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -50,28 +51,25 @@ impl Speedups {
         }
     }
 
-    /// The fastest precision: f32, unless bf16 ran at least [`REQUIRED_SPEEDUP`] times as fast;
-    /// then int8 if it ran that much faster than the choice so far. The margin keeps timing
-    /// noise from flipping the choice between runs, and no CPU gets a path slower than f32.
+    /// The precision `--precision auto` runs: bf16 if it ran at least [`REQUIRED_SPEEDUP`]
+    /// times as fast as f32, else f32. The margin keeps timing noise from choosing a path no
+    /// faster than f32. int8 is never chosen here, however fast: across three seeds of the
+    /// default model it moved wikinews-actors dev macro-F1 by up to 0.0136, beyond the 0.01
+    /// bound an automatic choice must keep (docs/results.md), so it stays opt-in.
     ///
     /// ```
     /// use stance::model::precision::Precision;
     /// use stance::model::speed_check::Speedups;
-    /// let slow_bf16 = Speedups { bf16: Some(0.8), int8: None };
+    /// let slow_bf16 = Speedups { bf16: Some(0.8), int8: Some(3.0) };
     /// assert_eq!(slow_bf16.fastest(), Precision::F32);
     /// let both = Speedups { bf16: Some(2.0), int8: Some(3.5) };
-    /// assert_eq!(both.fastest(), Precision::Int8);
+    /// assert_eq!(both.fastest(), Precision::Bf16);
     /// ```
     pub fn fastest(&self) -> Precision {
-        let mut best = (Precision::F32, 1.0);
-        for precision in [Precision::Bf16, Precision::Int8] {
-            if let Some(speedup) = self.of(precision) {
-                if speedup >= best.1 * REQUIRED_SPEEDUP {
-                    best = (precision, speedup);
-                }
-            }
+        match self.bf16 {
+            Some(speedup) if speedup >= REQUIRED_SPEEDUP => Precision::Bf16,
+            _ => Precision::F32,
         }
-        best.0
     }
 
     /// "one linear layer ran 2.03x as fast as f32 in bf16, 3.10x in int8", naming what the CPU
@@ -80,6 +78,9 @@ impl Speedups {
         let parts: Vec<String> = [Precision::Bf16, Precision::Int8]
             .into_iter()
             .map(|p| match self.of(p) {
+                Some(speedup) if p == Precision::Int8 => {
+                    format!("{speedup:.2}x in int8 (opt-in)")
+                }
                 Some(speedup) => format!("{speedup:.2}x in {}", p.name()),
                 None => format!("no {} kernel", p.name()),
             })
@@ -191,17 +192,15 @@ mod tests {
     }
 
     #[test]
-    fn a_reduced_precision_must_beat_f32_by_the_margin() {
+    fn auto_takes_bf16_beyond_the_margin_and_never_int8() {
         let pick = |bf16, int8| Speedups { bf16, int8 }.fastest();
         assert_eq!(pick(None, None), Precision::F32);
         assert_eq!(pick(Some(1.05), Some(1.09)), Precision::F32);
         assert_eq!(pick(Some(1.2), None), Precision::Bf16);
-        assert_eq!(pick(Some(2.5), Some(1.9)), Precision::Bf16);
-        // int8 must beat bf16 by the margin too.
-        assert_eq!(pick(Some(2.0), Some(2.1)), Precision::Bf16);
-        assert_eq!(pick(Some(2.0), Some(2.3)), Precision::Int8);
-        assert_eq!(pick(Some(0.7), Some(1.5)), Precision::Int8);
-        assert_eq!(pick(None, Some(3.0)), Precision::Int8);
+        assert_eq!(pick(Some(2.0), Some(4.0)), Precision::Bf16);
+        // int8 is opt-in: its accuracy change exceeded the bound for automatic use.
+        assert_eq!(pick(Some(0.7), Some(3.0)), Precision::F32);
+        assert_eq!(pick(None, Some(3.0)), Precision::F32);
     }
 
     #[test]
