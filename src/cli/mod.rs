@@ -171,7 +171,7 @@ impl PrecisionChoice {
 
     fn resolve(self) -> Precision {
         match self {
-            PrecisionChoice::Auto => stance::model::speed_check::fastest_precision(),
+            PrecisionChoice::Auto => stance::model::speed_check::auto_precision(),
             PrecisionChoice::Fixed(precision) => precision,
         }
     }

@@ -210,13 +210,13 @@ fn info(spec: &str, precision: Precision) -> anyhow::Result<()> {
     println!("inference    linear layers in {kernel}");
     let speedups = stance::model::speed_check::speedups();
     println!(
-        "speed check  {} (--precision auto picks the fastest from {:.2}x: {})",
+        "speed check  {} (--precision auto picks bf16 from {:.2}x f32: {})",
         speedups.describe(),
         stance::model::speed_check::REQUIRED_SPEEDUP,
-        speedups.fastest().name()
+        speedups.auto_choice().name()
     );
     println!(
-        "             {}; delete it to measure again",
+        "             {}",
         stance::model::speed_check::origin().describe()
     );
     Ok(())

@@ -56,9 +56,8 @@ impl FeedForward {
 
     /// Applies the block to `(batch, seq, hidden)`.
     pub fn forward(&self, hidden: &Tensor, rng: Option<&mut DropoutRng>) -> Result<Tensor> {
-        let sequences = hidden.dims().first().copied().unwrap_or(1);
-        let per_chunk = match chunk_sequences(hidden) {
-            Some(n) if rng.is_none() && !hidden.track_op() && n < sequences => n,
+        let (sequences, per_chunk) = match chunking(hidden) {
+            Some(plan) if rng.is_none() && !hidden.track_op() => plan,
             _ => return self.forward_whole(hidden, rng),
         };
         // At inference the intermediate activations (four times the hidden width) of a whole
@@ -107,10 +106,14 @@ impl FeedForward {
 /// panels busy (and both cores), few enough that the intermediate activations stay a few MB.
 const CHUNK_ROWS: usize = 1024;
 
-/// Sequences per chunk of `(batch, seq, hidden)`, at least one; `None` for other shapes.
-fn chunk_sequences(hidden: &Tensor) -> Option<usize> {
-    match hidden.dims() {
-        &[_, seq, _] => Some((CHUNK_ROWS / seq.max(1)).max(1)),
+/// `(sequences, sequences per chunk)` of a `(batch, seq, hidden)` input that spans more than
+/// one chunk; `None` for one that fits in one, or for other shapes.
+fn chunking(hidden: &Tensor) -> Option<(usize, usize)> {
+    match *hidden.dims() {
+        [sequences, seq, _] => {
+            let per_chunk = (CHUNK_ROWS / seq.max(1)).max(1);
+            (per_chunk < sequences).then_some((sequences, per_chunk))
+        }
         _ => None,
     }
 }
@@ -241,6 +244,7 @@ impl CustomOp2 for GeluBackward {
 
 #[cfg(test)]
 mod tests {
+    use super::super::kernel_test_support::max_abs_difference;
     use super::*;
     use candle_core::{DType, Device};
 
@@ -268,14 +272,7 @@ mod tests {
         let chunked = block.forward(&hidden, None).unwrap();
         let whole = block.forward_whole(&hidden, None).unwrap();
         assert_eq!(chunked.dims(), whole.dims());
-        let worst = (chunked - whole)
-            .unwrap()
-            .abs()
-            .unwrap()
-            .max_all()
-            .unwrap()
-            .to_scalar::<f32>()
-            .unwrap();
+        let worst = max_abs_difference(&chunked, &whole);
         assert!(worst < 1e-5, "{worst}");
     }
 }

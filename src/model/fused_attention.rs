@@ -490,6 +490,7 @@ impl CustomOp3 for FusedAttention {
 
 #[cfg(test)]
 mod tests {
+    use super::super::kernel_test_support::max_abs_difference;
     use super::*;
     use candle_core::{Device, Var, D};
 
@@ -550,17 +551,6 @@ mod tests {
         (var(0.1), var(1.3), var(2.7), weights, mask)
     }
 
-    fn max_diff(a: &Tensor, b: &Tensor) -> f32 {
-        (a - b)
-            .unwrap()
-            .abs()
-            .unwrap()
-            .max_all()
-            .unwrap()
-            .to_scalar::<f32>()
-            .unwrap()
-    }
-
     /// Outputs at real positions and gradients of q, k, v for both paths.
     fn compare(dropout: Option<(f32, u64)>) {
         let (q, k, v, weights, mask) = inputs();
@@ -591,7 +581,10 @@ mod tests {
             Tensor::from_vec(all, (b, HEADS, s, s), &Device::Cpu).unwrap()
         });
         let expected = reference(&q, &k, &v, &mask, factors.as_ref()).unwrap();
-        assert!(max_diff(&fused, &expected) < 1e-5, "outputs differ");
+        assert!(
+            max_abs_difference(&fused, &expected) < 1e-5,
+            "outputs differ"
+        );
 
         let loss = |out: &Tensor| (out * &weights).unwrap().sum_all().unwrap();
         let fused_grads = loss(&fused).backward().unwrap();
@@ -607,7 +600,7 @@ mod tests {
                 .to_scalar::<f32>()
                 .unwrap();
             assert!(scale > 1e-3, "degenerate gradient of {name}");
-            let diff = max_diff(a, b);
+            let diff = max_abs_difference(a, b);
             assert!(diff < 1e-5, "gradient of {name} differs by {diff}");
         }
     }

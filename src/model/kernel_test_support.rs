@@ -1,5 +1,7 @@
-//! What the linear kernels' tests share: deterministic inputs, the bf16 reference product and
-//! the relative difference they are judged by.
+//! What the kernels' tests share: deterministic inputs, the bf16 reference product and the
+//! differences they are judged by.
+
+use candle_core::Tensor;
 
 use super::bf16_gemm::{from_bf16, to_bf16};
 
@@ -38,4 +40,16 @@ pub fn worst_difference(got: &[f32], expected: &[f32]) -> f32 {
         .zip(expected)
         .map(|(a, b)| (a - b).abs() / (1.0 + b.abs()))
         .fold(0f32, f32::max)
+}
+
+/// The largest `|a − b|` over two tensors of one shape.
+pub fn max_abs_difference(a: &Tensor, b: &Tensor) -> f32 {
+    (a - b)
+        .unwrap()
+        .abs()
+        .unwrap()
+        .max_all()
+        .unwrap()
+        .to_scalar::<f32>()
+        .unwrap()
 }

@@ -229,6 +229,7 @@ fn layer_norm_gradients(
 
 #[cfg(test)]
 mod tests {
+    use super::super::kernel_test_support::max_abs_difference;
     use super::*;
     use candle_core::{Device, Var};
 
@@ -268,24 +269,14 @@ mod tests {
             )
             .unwrap();
         let elementary = norm.forward_differentiable(x.as_tensor()).unwrap();
-        let diff = |a: &Tensor, b: &Tensor| {
-            (a - b)
-                .unwrap()
-                .abs()
-                .unwrap()
-                .max_all()
-                .unwrap()
-                .to_scalar::<f32>()
-                .unwrap()
-        };
-        assert!(diff(&fused, &elementary) < 1e-5);
+        assert!(max_abs_difference(&fused, &elementary) < 1e-5);
         let loss = |y: &Tensor| (y * &probe).unwrap().sum_all().unwrap();
         let (a, b) = (
             loss(&fused).backward().unwrap(),
             loss(&elementary).backward().unwrap(),
         );
         for (name, var) in [("x", &x), ("weight", &weight), ("bias", &bias)] {
-            let d = diff(a.get(var).unwrap(), b.get(var).unwrap());
+            let d = max_abs_difference(a.get(var).unwrap(), b.get(var).unwrap());
             assert!(d < 1e-4, "gradient of {name} differs by {d}");
         }
     }

@@ -84,6 +84,7 @@ fn read_tensor(
 
 #[cfg(test)]
 mod tests {
+    use super::super::kernel_test_support::max_abs_difference;
     use super::*;
     use candle_core::DType;
 
@@ -124,14 +125,8 @@ mod tests {
             };
             assert_eq!(tensor.dtype(), want.dtype(), "{name}");
             assert_eq!(tensor.dims(), want.dims(), "{name}");
-            let diff = (tensor.to_dtype(DType::F32).unwrap() - want.to_dtype(DType::F32).unwrap())
-                .unwrap()
-                .abs()
-                .unwrap()
-                .sum_all()
-                .unwrap()
-                .to_scalar::<f32>()
-                .unwrap();
+            let as_f32 = |t: &Tensor| t.to_dtype(DType::F32).unwrap();
+            let diff = max_abs_difference(&as_f32(tensor), &as_f32(want));
             assert_eq!(diff, 0.0, "{name}");
         }
     }

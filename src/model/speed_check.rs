@@ -61,11 +61,11 @@ impl Speedups {
     /// use stance::model::precision::Precision;
     /// use stance::model::speed_check::Speedups;
     /// let slow_bf16 = Speedups { bf16: Some(0.8), int8: Some(3.0) };
-    /// assert_eq!(slow_bf16.fastest(), Precision::F32);
+    /// assert_eq!(slow_bf16.auto_choice(), Precision::F32);
     /// let both = Speedups { bf16: Some(2.0), int8: Some(3.5) };
-    /// assert_eq!(both.fastest(), Precision::Bf16);
+    /// assert_eq!(both.auto_choice(), Precision::Bf16);
     /// ```
-    pub fn fastest(&self) -> Precision {
+    pub fn auto_choice(&self) -> Precision {
         match self.bf16 {
             Some(speedup) if speedup >= REQUIRED_SPEEDUP => Precision::Bf16,
             _ => Precision::F32,
@@ -115,9 +115,10 @@ fn checked() -> &'static (Speedups, Origin) {
     })
 }
 
-/// The fastest precision on this CPU ([`Speedups::fastest`] of [`speedups`]).
-pub fn fastest_precision() -> Precision {
-    speedups().fastest()
+/// The precision `--precision auto` runs on this CPU ([`Speedups::auto_choice`] of
+/// [`speedups`]).
+pub fn auto_precision() -> Precision {
+    speedups().auto_choice()
 }
 
 fn measure() -> candle_core::Result<Speedups> {
@@ -193,7 +194,7 @@ mod tests {
 
     #[test]
     fn auto_takes_bf16_beyond_the_margin_and_never_int8() {
-        let pick = |bf16, int8| Speedups { bf16, int8 }.fastest();
+        let pick = |bf16, int8| Speedups { bf16, int8 }.auto_choice();
         assert_eq!(pick(None, None), Precision::F32);
         assert_eq!(pick(Some(1.05), Some(1.09)), Precision::F32);
         assert_eq!(pick(Some(1.2), None), Precision::Bf16);

@@ -65,7 +65,7 @@ struct Record {
 /// Where a process's speed-ups came from, for `stance model info` and `--verbose`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Origin {
-    /// Read from the record a earlier run on this machine wrote.
+    /// Read from the record an earlier run on this machine wrote.
     Recorded(PathBuf),
     /// Measured now and written to the record.
     Measured(PathBuf),
@@ -74,11 +74,15 @@ pub enum Origin {
 }
 
 impl Origin {
-    /// "recorded in PATH", "measured now, recorded in PATH", "measured now, not recorded: ...".
+    /// "recorded in PATH (...)", "measured now, recorded in PATH (...)", "measured now, not
+    /// recorded (why)".
     pub fn describe(&self) -> String {
+        let delete = "delete it to measure again";
         match self {
-            Origin::Recorded(path) => format!("recorded in {}", path.display()),
-            Origin::Measured(path) => format!("measured now, recorded in {}", path.display()),
+            Origin::Recorded(path) => format!("recorded in {} ({delete})", path.display()),
+            Origin::Measured(path) => {
+                format!("measured now, recorded in {} ({delete})", path.display())
+            }
             Origin::Unsaved(why) => format!("measured now, not recorded ({why})"),
         }
     }
@@ -183,17 +187,22 @@ mod tests {
         }
     }
 
+    /// A record for `machine` is measured now (bf16 at `bf16`x), then read back by a later run.
+    fn measured_then_kept(dir: &Path, machine: &Machine, bf16: f64) {
+        let (got, origin) = recorded_or_measured(dir, machine, || speedups(bf16));
+        assert_eq!(got, speedups(bf16));
+        assert_eq!(origin, Origin::Measured(dir.join(FILE_NAME)));
+        let (kept, origin) = recorded_or_measured(dir, machine, || {
+            panic!("a recorded machine is not timed again")
+        });
+        assert_eq!(kept, speedups(bf16));
+        assert_eq!(origin, Origin::Recorded(dir.join(FILE_NAME)));
+    }
+
     #[test]
     fn the_first_measurement_is_reused() {
         let dir = tempfile::tempdir().unwrap();
-        let (first, origin) = recorded_or_measured(dir.path(), &machine("a"), || speedups(2.0));
-        assert_eq!(first, speedups(2.0));
-        assert_eq!(origin, Origin::Measured(dir.path().join(FILE_NAME)));
-        let (again, origin) = recorded_or_measured(dir.path(), &machine("a"), || {
-            panic!("a recorded machine is not timed again")
-        });
-        assert_eq!(again, first);
-        assert_eq!(origin, Origin::Recorded(dir.path().join(FILE_NAME)));
+        measured_then_kept(dir.path(), &machine("a"), 2.0);
         // Only the record is left behind.
         let names: Vec<_> = fs::read_dir(dir.path())
             .unwrap()
@@ -206,22 +215,14 @@ mod tests {
     fn another_cpu_or_version_measures_again_and_replaces_the_record() {
         let dir = tempfile::tempdir().unwrap();
         recorded_or_measured(dir.path(), &machine("a"), || speedups(2.0));
-        let (other, origin) = recorded_or_measured(dir.path(), &machine("b"), || speedups(1.5));
-        assert_eq!(other, speedups(1.5));
-        assert!(matches!(origin, Origin::Measured(_)));
-        let (kept, _) = recorded_or_measured(dir.path(), &machine("b"), || speedups(9.0));
-        assert_eq!(kept, speedups(1.5));
+        measured_then_kept(dir.path(), &machine("b"), 1.5);
     }
 
     #[test]
     fn a_damaged_record_is_measured_again() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join(FILE_NAME), "{ not json").unwrap();
-        let (got, origin) = recorded_or_measured(dir.path(), &machine("a"), || speedups(2.0));
-        assert_eq!(got, speedups(2.0));
-        assert!(matches!(origin, Origin::Measured(_)));
-        let (again, _) = recorded_or_measured(dir.path(), &machine("a"), || speedups(9.0));
-        assert_eq!(again, speedups(2.0));
+        measured_then_kept(dir.path(), &machine("a"), 2.0);
     }
 
     #[test]
