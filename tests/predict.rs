@@ -128,6 +128,24 @@ fn every_article_once_with_each_given_actor_probabilities_and_evidence() {
     let again = f.predict(&["-o", &s(&out)]);
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("--resume"));
+    // That check comes before the models are loaded: with a model that is not there, the
+    // output is still what the error is about.
+    let missing = s(&f.path("no-such-model"));
+    let refused = stance(&[
+        "predict",
+        "-m",
+        &missing,
+        "--input",
+        &s(&f.path("corpus.jsonl")),
+        "-o",
+        &s(&out),
+    ]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(
+        stderr.contains("exists: continue it with --resume") && !stderr.contains("no-such-model"),
+        "{stderr}"
+    );
 }
 
 #[test]

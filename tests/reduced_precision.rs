@@ -83,6 +83,57 @@ fn logits_are_close_to_f32_and_trained_weights_stay_f32(precision: Precision, to
 }
 
 #[test]
+fn an_inference_model_can_free_the_f32_copies_of_its_packed_layers() {
+    let dir = tempfile::tempdir().unwrap();
+    write_tiny_folder(dir.path(), 17, false);
+    let texts = [
+        "Ankara would not recognise the vote.",
+        "Iran backed the deal.",
+    ];
+
+    // At f32 there is nothing packed to keep: the model stays whole.
+    let mut whole = StanceModel::from_dir(dir.path()).unwrap();
+    let input = encode_contexts(&whole, "the deal", &texts);
+    assert_eq!(whole.keep_only_packed(), 0);
+    assert!(whole.tensors().is_ok());
+    let f32_logits = whole.logits(&input, None).unwrap();
+
+    for precision in [Precision::Bf16, Precision::Int8] {
+        if !precision.runs_here() {
+            eprintln!(
+                "skipped {}: this CPU has no {}",
+                precision.name(),
+                precision.instructions()
+            );
+            continue;
+        }
+        let mut model = StanceModel::from_dir(dir.path()).unwrap();
+        model.set_precision(precision);
+        let before = model.logits(&input, None).unwrap();
+        assert!(max_abs_diff(&before, &f32_logits) > 0.0);
+        // Every linear layer of the encoder: four in attention, two in the feed-forward block.
+        let layers = whole.config().num_hidden_layers;
+        assert_eq!(model.keep_only_packed(), 6 * layers);
+        assert_eq!(
+            max_abs_diff(&before, &model.logits(&input, None).unwrap()),
+            0.0
+        );
+        // What needs the f32 weights now says so instead of saving a model without them.
+        let saved = tempfile::tempdir().unwrap();
+        let error = model
+            .save(&saved.path().join("copy"))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("packed for inference"), "{error}");
+        assert!(model.tensors().is_err());
+        assert!(model.shift_logits(&[("FAVOR".to_string(), 0.5)]).is_err());
+        model.set_precision(Precision::F32);
+        let error = model.logits(&input, None).unwrap_err().to_string();
+        assert!(error.contains("f32 weights freed"), "{error}");
+    }
+}
+
+#[test]
 fn mixed_precision_training_gradients_stay_close_to_f32() {
     if !Precision::Bf16.runs_here() || !stance::model::bf16_gemm::supported() {
         eprintln!("skipped: this CPU has no AVX-512 BF16 (mixed precision trains in f32 here)");

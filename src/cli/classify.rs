@@ -112,7 +112,7 @@ fn read_pairs(args: &ClassifyArgs) -> anyhow::Result<Vec<PairRecord>> {
 
 pub fn run(args: ClassifyArgs, precision: Precision) -> anyhow::Result<()> {
     let records = read_pairs(&args)?;
-    let model = super::load_model(&args.model, &args.evidence, precision)?;
+    let model = super::load_model(&args.model, &args.evidence, &[], precision)?;
     let mark = model.inputs().settings().mark_actor;
     let contexts: Vec<String> = records
         .iter()

@@ -77,6 +77,8 @@ impl DiscoveryOptions {
         let mut tagger = NerModel::from_dir(&dir)
             .with_context(|| format!("loading tagger {}", dir.display()))?;
         tagger.set_precision(precision);
+        // Discovery only reads the tagger: its f32 copies of packed layers are dead weight.
+        tagger.keep_only_packed();
         Ok(ActorFinder::new(discovery, Some(tagger))?)
     }
 }

@@ -74,7 +74,12 @@ pub struct EvalArgs {
 pub fn run(args: EvalArgs, precision: Precision) -> anyhow::Result<()> {
     if args.task == super::Task::Discovery {
         let model = match args.stances {
-            true => Some(super::load_model(&args.model, &args.evidence, precision)?),
+            true => Some(super::load_model(
+                &args.model,
+                &args.evidence,
+                &[],
+                precision,
+            )?),
             false => None,
         };
         let finder = args.discovery.finder(
@@ -101,12 +106,7 @@ pub fn run(args: EvalArgs, precision: Precision) -> anyhow::Result<()> {
             precision,
         );
     }
-    let mut model = super::load_model(&args.model, &args.evidence, precision)?;
-    if !args.logit_shifts.is_empty() {
-        model
-            .shift_logits(&args.logit_shifts)
-            .with_context(|| format!("--logit-shift for model {}", args.model))?;
-    }
+    let model = super::load_model(&args.model, &args.evidence, &args.logit_shifts, precision)?;
     let mut options = LoadOptions::for_model(&model, args.skip_invalid);
     if let Some(chars) = args.context_chars {
         options.context_chars = chars;

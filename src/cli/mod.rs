@@ -194,9 +194,12 @@ fn parse_logit_shift(text: &str) -> Result<(String, f64), String> {
 
 /// Loads the stance model `spec` with the evidence scorer that `options` ask for, its linear
 /// layers in `precision`.
+/// Loads a stance model for inference only: the evidence options applied, `logit_shifts` added
+/// to its head, `precision` set, and the f32 copies of the layers packed for it freed.
 fn load_model(
     spec: &str,
     options: &EvidenceOptions,
+    logit_shifts: &[(String, f64)],
     precision: Precision,
 ) -> anyhow::Result<stance::model::StanceModel> {
     use stance::model::StanceModel;
@@ -214,7 +217,13 @@ fn load_model(
             .with_context(|| format!("--evidence-threshold for model {spec}"))?,
         _ => {}
     }
+    if !logit_shifts.is_empty() {
+        model
+            .shift_logits(logit_shifts)
+            .with_context(|| format!("--logit-shift for model {spec}"))?;
+    }
     model.set_precision(precision);
+    model.keep_only_packed();
     Ok(model)
 }
 

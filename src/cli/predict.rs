@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use anyhow::bail;
 use clap::{Args, ValueEnum};
 use stance::predict::{
-    count_records, predict_articles, predict_stream, ArticleInput, ArticlePrediction, GivenActor,
-    OutputFormat, PredictOptions, Shard, Sink, StreamOptions,
+    check_output, count_records, predict_articles, predict_stream, ArticleInput, ArticlePrediction,
+    GivenActor, OutputFormat, PredictOptions, Shard, Sink, StreamOptions,
 };
 
 use super::{progress, read_text, DEFAULT_MODEL};
@@ -98,7 +98,19 @@ pub fn run(args: PredictArgs, precision: Precision) -> anyhow::Result<()> {
         max_discovered: args.max_actors,
     };
     if let Some(input) = &args.input {
-        let model = super::load_model(&args.model, &args.evidence, precision)?;
+        let format = args.format.map(OutputFormat::from).unwrap_or_else(|| {
+            args.output
+                .as_deref()
+                .and_then(OutputFormat::from_extension)
+                .unwrap_or_default()
+        });
+        let sink = match &args.output {
+            Some(path) => Sink::File(path.clone()),
+            None => Sink::Stdout,
+        };
+        // Before loading the models, so that a refused output fails at once.
+        check_output(&sink, format, args.resume, args.force)?;
+        let model = super::load_model(&args.model, &args.evidence, &[], precision)?;
         let finder = args.discovery.finder(
             super::discovery::model_tagger(&args.model).as_deref(),
             precision,
@@ -110,16 +122,7 @@ pub fn run(args: PredictArgs, precision: Precision) -> anyhow::Result<()> {
             resume: args.resume,
             overwrite: args.force,
             skip_invalid: args.skip_invalid,
-            format: args.format.map(OutputFormat::from).unwrap_or_else(|| {
-                args.output
-                    .as_deref()
-                    .and_then(OutputFormat::from_extension)
-                    .unwrap_or_default()
-            }),
-        };
-        let sink = match &args.output {
-            Some(path) => Sink::File(path.clone()),
-            None => Sink::Stdout,
+            format,
         };
         let visible = progress::visible(args.quiet);
         let total = if visible {
@@ -167,7 +170,7 @@ pub fn run(args: PredictArgs, precision: Precision) -> anyhow::Result<()> {
     if topic.trim().is_empty() {
         bail!("--topic is empty");
     }
-    let model = super::load_model(&args.model, &args.evidence, precision)?;
+    let model = super::load_model(&args.model, &args.evidence, &[], precision)?;
     let finder = args.discovery.finder(
         super::discovery::model_tagger(&args.model).as_deref(),
         precision,

@@ -28,6 +28,12 @@ impl EvidenceGate {
         self.scorer.set_kernels(kernels);
     }
 
+    /// Frees the scorer's f32 linear weights packed for its precision (see
+    /// [`StanceModel::keep_only_packed`]); returns how many layers were freed.
+    pub fn keep_only_packed(&mut self) -> usize {
+        self.scorer.keep_only_packed()
+    }
+
     /// Wraps `scorer`, which must have the label EVIDENCE; `threshold` is between 0 and 0.5 so
     /// that a gated NONE is also the most probable label.
     pub fn new(scorer: StanceModel, threshold: f64) -> Result<Self> {

@@ -80,6 +80,15 @@ impl SelfAttention {
         self.kernels.set(kernels);
     }
 
+    /// Frees the f32 copy of every linear layer packed for the precision set now (see
+    /// [`super::dense::Dense::keep_only_packed`]); returns how many were freed.
+    pub fn keep_only_packed(&mut self) -> usize {
+        [&mut self.query, &mut self.key, &mut self.value]
+            .into_iter()
+            .map(|dense| usize::from(dense.keep_only_packed()))
+            .sum()
+    }
+
     /// Loads `query`, `key` and `value` from `vb` (the `attention.self` prefix).
     pub fn load(vb: VarBuilder, cfg: &BertConfig) -> Result<Self> {
         let hidden = cfg.hidden_size;
@@ -232,6 +241,12 @@ impl SelfOutput {
     pub fn set_kernels(&self, kernels: Kernels) {
         self.dense.set_kernels(kernels);
         self.residual_norm.set_kernels(kernels);
+    }
+
+    /// Frees the f32 copy of every linear layer packed for the precision set now (see
+    /// [`super::dense::Dense::keep_only_packed`]); returns how many were freed.
+    pub fn keep_only_packed(&mut self) -> usize {
+        usize::from(self.dense.keep_only_packed())
     }
 
     /// Loads `dense` and `LayerNorm` from `vb` (the `attention.output` prefix).

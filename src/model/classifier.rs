@@ -28,6 +28,12 @@ impl SequenceClassifier {
         self.encoder.set_kernels(kernels);
     }
 
+    /// Frees the f32 copy of every linear layer packed for the precision set now (see
+    /// [`crate::model::dense::Dense::keep_only_packed`]); returns how many were freed.
+    pub fn keep_only_packed(&mut self) -> usize {
+        self.encoder.keep_only_packed()
+    }
+
     /// Loads the classifier from `vb` (the checkpoint's root) for `num_labels` classes.
     pub fn load(vb: VarBuilder, cfg: &BertConfig, num_labels: usize) -> Result<Self> {
         let settings = cfg.settings();

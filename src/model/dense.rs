@@ -21,7 +21,8 @@ pub use super::precision::Precision;
 /// A linear layer (`weight` `(out, in)`, `bias` `(out,)`), named as in the checkpoint.
 #[derive(Debug, Clone)]
 pub struct Dense {
-    linear: Linear,
+    /// The f32 layer; `None` once [`Dense::keep_only_packed`] freed it.
+    linear: Option<Linear>,
     /// The bf16 panels, packed on first bf16 use (never for trained weights).
     bf16: Arc<OnceLock<Option<PackedWeights>>>,
     /// The AMX tiles, packed on first bf16 use on a CPU with AMX (never for trained weights).
@@ -36,7 +37,7 @@ impl Dense {
     /// Loads `weight` and `bias` for `in_dim → out_dim` from `vb`.
     pub fn load(in_dim: usize, out_dim: usize, vb: VarBuilder) -> Result<Self> {
         Ok(Dense {
-            linear: candle_nn::linear(in_dim, out_dim, vb)?,
+            linear: Some(candle_nn::linear(in_dim, out_dim, vb)?),
             bf16: Arc::new(OnceLock::new()),
             amx: Arc::new(OnceLock::new()),
             int8: Arc::new(OnceLock::new()),
@@ -60,16 +61,37 @@ impl Dense {
         self.kernels.get().precision
     }
 
-    /// The f32 layer, as the training path reads it.
-    pub fn linear(&self) -> &Linear {
-        &self.linear
+    /// The f32 layer, as the training path reads it; an error once
+    /// [`Dense::keep_only_packed`] freed it.
+    pub fn linear(&self) -> Result<&Linear> {
+        match &self.linear {
+            Some(linear) => Ok(linear),
+            None => candle_core::bail!(
+                "this linear layer was packed for {} inference and its f32 weights freed; \
+                 it runs only at that precision (load the model again for another)",
+                self.precision().name()
+            ),
+        }
+    }
+
+    /// Packs the weights for the precision set now (when it is bf16 or int8 and this CPU has
+    /// the kernel) and frees the f32 copy, to save memory in a model that only runs inference.
+    /// Afterwards the layer runs only at that precision, on input that needs no gradient.
+    /// Returns whether the f32 copy was freed (not for f32, trained weights or a packing that
+    /// failed).
+    pub fn keep_only_packed(&mut self) -> bool {
+        if self.packed_now().is_none() {
+            return false;
+        }
+        self.linear = None;
+        true
     }
 
     /// `xs · Wᵀ + b` over the last dimension.
     pub fn forward(&self, xs: &Tensor) -> Result<Tensor> {
         match self.packed_for(xs) {
             Some(packed) => run_packed(packed, xs, Epilogue::Bias),
-            None => self.linear.forward(xs),
+            None => self.linear()?.forward(xs),
         }
     }
 
@@ -87,11 +109,21 @@ impl Dense {
     /// that has its kernel, f32 input that needs no gradient, and weights that are not being
     /// trained.
     fn packed_for(&self, xs: &Tensor) -> Option<&dyn PackedProduct> {
+        if xs.dtype() != DType::F32 || xs.track_op() {
+            return None;
+        }
+        self.packed_now()
+    }
+
+    /// The packed weights for the precision set now (packed on first use): bf16 or int8, a CPU
+    /// that has its kernel, and weights that are not being trained.
+    fn packed_now(&self) -> Option<&dyn PackedProduct> {
         let precision = self.precision().effective();
         if precision == Precision::F32
-            || xs.dtype() != DType::F32
-            || xs.track_op()
-            || self.linear.weight().is_variable()
+            || self
+                .linear
+                .as_ref()
+                .is_some_and(|l| l.weight().is_variable())
         {
             return None;
         }
@@ -119,9 +151,10 @@ impl Dense {
 
     /// The weight and bias as plain values, for packing.
     fn plain_weights(&self) -> Option<PlainWeights> {
-        let weight = self.linear.weight();
+        let linear = self.linear.as_ref()?;
+        let weight = linear.weight();
         let (out, inner) = weight.dims2().ok()?;
-        let bias = match self.linear.bias() {
+        let bias = match linear.bias() {
             Some(b) => Some(b.to_vec1::<f32>().ok()?),
             None => None,
         };

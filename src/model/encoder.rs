@@ -39,6 +39,15 @@ impl BertEncoder {
         }
     }
 
+    /// Frees the f32 copy of every linear layer packed for the precision set now (see
+    /// [`super::dense::Dense::keep_only_packed`]); returns how many were freed.
+    pub fn keep_only_packed(&mut self) -> usize {
+        self.layers
+            .iter_mut()
+            .map(BertLayer::keep_only_packed)
+            .sum()
+    }
+
     /// Loads the encoder from `vb` (the `bert` prefix of a checkpoint).
     pub fn load(vb: VarBuilder, cfg: &BertConfig) -> Result<Self> {
         let embeddings = Embeddings::load(vb.pp("embeddings"), cfg)?;

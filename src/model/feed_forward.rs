@@ -34,6 +34,13 @@ impl FeedForward {
         self.kernels.set(kernels);
     }
 
+    /// Frees the f32 copy of every linear layer packed for the precision set now (see
+    /// [`super::dense::Dense::keep_only_packed`]); returns how many were freed.
+    pub fn keep_only_packed(&mut self) -> usize {
+        usize::from(self.intermediate.keep_only_packed())
+            + usize::from(self.output.keep_only_packed())
+    }
+
     /// Loads `intermediate.dense`, `output.dense` and `output.LayerNorm` from `vb` (one layer's
     /// prefix).
     pub fn load(vb: VarBuilder, cfg: &BertConfig) -> Result<Self> {

@@ -25,6 +25,14 @@ impl BertLayer {
         self.feed_forward.set_kernels(kernels);
     }
 
+    /// Frees the f32 copy of every linear layer packed for the precision set now (see
+    /// [`super::dense::Dense::keep_only_packed`]); returns how many were freed.
+    pub fn keep_only_packed(&mut self) -> usize {
+        self.attention.keep_only_packed()
+            + self.attention_output.keep_only_packed()
+            + self.feed_forward.keep_only_packed()
+    }
+
     /// Loads one layer from `vb` (the `bert.encoder.layer.N` prefix).
     pub fn load(vb: VarBuilder, cfg: &BertConfig) -> Result<Self> {
         Ok(BertLayer {

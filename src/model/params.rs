@@ -9,6 +9,7 @@ use rand::rngs::StdRng;
 use rand_distr::{Distribution, Normal};
 
 use super::checkpoint::Tensors;
+use crate::error::{Error, Result};
 
 /// Which parameters a training run updates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -184,6 +185,9 @@ pub fn fresh_parameter(
 pub enum Parameters {
     /// Every parameter as a plain tensor.
     Frozen(Tensors),
+    /// Inference only: the linear layers keep only their packed weights and the checkpoint's
+    /// tensors are no longer held (there is nothing to save or train).
+    PackedOnly,
     /// The trained parameters as variables, the others as tensors.
     Trainable {
         /// Trained, in the order the model asked for them.
@@ -198,13 +202,20 @@ impl Parameters {
     pub fn trainable(&self) -> &[(String, Var)] {
         match self {
             Parameters::Trainable { vars, .. } => vars,
-            Parameters::Frozen(_) => &[],
+            Parameters::Frozen(_) | Parameters::PackedOnly => &[],
         }
     }
 
-    /// Every parameter under its checkpoint name.
-    pub fn tensors(&self) -> Tensors {
-        match self {
+    /// Every parameter under its checkpoint name; an error for [`Parameters::PackedOnly`].
+    pub fn tensors(&self) -> Result<Tensors> {
+        Ok(match self {
+            Parameters::PackedOnly => {
+                return Err(Error::InvalidInput(
+                    "this model was packed for inference and its f32 weights freed: load it \
+                     again to save or train it"
+                        .to_string(),
+                ))
+            }
             Parameters::Frozen(tensors) => tensors.clone(),
             Parameters::Trainable { vars, frozen } => {
                 let mut tensors = frozen.clone();
@@ -214,7 +225,7 @@ impl Parameters {
                 }
                 tensors
             }
-        }
+        })
     }
 }
 

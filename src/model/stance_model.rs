@@ -136,6 +136,23 @@ impl StanceModel {
         })
     }
 
+    /// Frees the f32 copies of the linear layers packed for the precision set now (bf16 or int8
+    /// on a CPU with the kernel), here and in the evidence scorer: for a model that only runs
+    /// inference, about half of each encoder's f32 weights. Afterwards the model runs only at
+    /// that precision and cannot be saved, shifted or trained (load it again for that). Returns
+    /// how many layers were freed (none at f32).
+    pub fn keep_only_packed(&mut self) -> usize {
+        let mut freed = self.classifier.keep_only_packed();
+        if freed > 0 {
+            // The checkpoint's map would keep the freed weights alive.
+            self.parameters = Parameters::PackedOnly;
+        }
+        if let Some(gate) = &mut self.evidence {
+            freed += gate.keep_only_packed();
+        }
+        freed
+    }
+
     /// Loads any BERT folder (a base encoder or a fine-tuned classifier) for training. The
     /// parameters in `scope` become variables; the others stay frozen tensors. Parameters the
     /// checkpoint lacks (a new head, a pooler) are initialised from `seed`; their names are
@@ -309,10 +326,19 @@ impl StanceModel {
     /// saved folder gives Python the same decisions) and is added to what the `stance` section
     /// records. Only an inference model (from [`StanceModel::from_dir`]) can be shifted.
     pub fn shift_logits(&mut self, shift: &[(String, f64)]) -> Result<()> {
-        let Parameters::Frozen(tensors) = &mut self.parameters else {
-            return Err(Error::InvalidInput(
-                "a model being trained cannot be shifted; shift the saved folder".to_string(),
-            ));
+        let tensors = match &mut self.parameters {
+            Parameters::Frozen(tensors) => tensors,
+            Parameters::Trainable { .. } => {
+                return Err(Error::InvalidInput(
+                    "a model being trained cannot be shifted; shift the saved folder".to_string(),
+                ))
+            }
+            Parameters::PackedOnly => {
+                return Err(Error::InvalidInput(
+                    "a model packed for inference cannot be shifted; shift the saved folder"
+                        .to_string(),
+                ))
+            }
         };
         let temperature = self.config.settings().temperature;
         let mut amounts = vec![0f32; self.labels.len()];
@@ -409,7 +435,7 @@ impl StanceModel {
 
     /// The parameters under their checkpoint names.
     pub fn tensors(&self) -> Result<Tensors> {
-        Ok(self.parameters.tensors())
+        self.parameters.tensors()
     }
 
     /// Saves the model as a Hugging Face-compatible folder.

@@ -57,9 +57,13 @@ pub fn any_trained<'p>(params: impl IntoIterator<Item = &'p Tensor>) -> bool {
 }
 
 /// `layer`'s weight and bias, as its forward and backward read them.
+/// (None once the layer kept only its packed weights: nothing of it can be trained then).
 pub fn linear_params(layer: &Dense) -> impl Iterator<Item = &Tensor> {
-    let linear = layer.linear();
-    std::iter::once(linear.weight()).chain(linear.bias())
+    layer
+        .linear()
+        .ok()
+        .into_iter()
+        .flat_map(|linear| std::iter::once(linear.weight()).chain(linear.bias()))
 }
 
 /// Whether `layer` trains with bf16 products: mixed-precision training asked for, on a CPU
@@ -70,7 +74,7 @@ fn bf16_products(layer: &Dense) -> bool {
 
 /// `layer(xs)` for rows `xs` `(n, in)` without recording a graph (the weights are detached).
 pub fn linear_forward(layer: &Dense, xs: &Tensor) -> Result<Tensor> {
-    let linear = layer.linear();
+    let linear = layer.linear()?;
     if bf16_products(layer) {
         let (out, inner) = linear.weight().dims2()?;
         let bias = linear.bias().map(|b| b.to_vec1::<f32>()).transpose()?;
@@ -91,7 +95,7 @@ pub fn linear_param_grads(
     grad: &Tensor,
     grads: &mut Gradients,
 ) -> Result<()> {
-    let linear = layer.linear();
+    let linear = layer.linear()?;
     let weight = linear.weight();
     if Gradients::wants(weight) {
         // Kept in f32 under mixed precision too: its inner width is the batch's rows, so the
@@ -109,7 +113,7 @@ pub fn linear_param_grads(
 
 /// The gradient of `layer`'s input rows for the output gradient `grad` `(n, out)`.
 pub fn linear_input_grad(layer: &Dense, grad: &Tensor) -> Result<Tensor> {
-    let weight = layer.linear().weight();
+    let weight = layer.linear()?.weight();
     if bf16_products(layer) {
         // grad · W: W `(out, in)` is the transpose of the right operand `(in, out)`.
         let (out, inner) = weight.dims2()?;

@@ -44,6 +44,12 @@ impl TokenClassifier {
         self.encoder.set_kernels(kernels);
     }
 
+    /// Frees the f32 copies of the encoder's linear layers packed for the precision set now
+    /// (see [`crate::model::dense::Dense::keep_only_packed`]); returns how many were freed.
+    pub fn keep_only_packed(&mut self) -> usize {
+        self.encoder.keep_only_packed()
+    }
+
     /// Loads the tagger from `vb` (the checkpoint's root) for `num_labels` tags.
     pub fn load(vb: VarBuilder, cfg: &BertConfig, num_labels: usize) -> candle_core::Result<Self> {
         Ok(TokenClassifier {
@@ -268,8 +274,21 @@ impl NerModel {
         self.parameters.trainable()
     }
 
+    /// Frees the f32 copies of the linear layers packed for the precision set now (bf16 or int8
+    /// on a CPU with the kernel), for a tagger that only runs inference. Afterwards it runs
+    /// only at that precision and cannot be saved or trained (load it again for that). Returns
+    /// how many layers were freed (none at f32).
+    pub fn keep_only_packed(&mut self) -> usize {
+        let freed = self.network.keep_only_packed();
+        if freed > 0 {
+            // The checkpoint's map would keep the freed weights alive.
+            self.parameters = Parameters::PackedOnly;
+        }
+        freed
+    }
+
     /// The parameters under their checkpoint names.
-    pub fn tensors(&self) -> Tensors {
+    pub fn tensors(&self) -> Result<Tensors> {
         self.parameters.tensors()
     }
 
@@ -279,7 +298,7 @@ impl NerModel {
             dir,
             &self.config,
             &self.tokenizer,
-            &self.tensors(),
+            &self.tensors()?,
             Some(&self.source_dir),
         )
     }

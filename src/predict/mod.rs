@@ -6,7 +6,7 @@ pub mod pipeline;
 pub mod stream;
 
 pub use article::{ArticleInput, GivenActor, RawArticle};
-pub use output::{OutputFormat, Sink};
+pub use output::{check_output, OutputFormat, Sink};
 pub use pipeline::{
     predict_articles, ActorPrediction, ArticlePrediction, Evidence, PredictOptions,
 };

@@ -138,68 +138,71 @@ pub struct OpenedOutput {
     pub done: HashSet<String>,
 }
 
+/// Refuses an output that [`open_output`] would refuse (an existing file without `resume` or
+/// `overwrite`, Parquet with resume or to stdout, resume to stdout), without reading or touching
+/// it: a caller checks this before the slow work (loading models) so that a wrong command fails
+/// at once.
+pub fn check_output(
+    sink: &Sink,
+    format: OutputFormat,
+    resume: bool,
+    overwrite: bool,
+) -> Result<()> {
+    let refuse = |message: String| Err(Error::InvalidInput(message));
+    match sink {
+        Sink::Stdout if format == OutputFormat::Parquet => {
+            refuse("--format parquet needs an output file (--output FILE.parquet)".to_string())
+        }
+        Sink::Stdout if resume => refuse("--resume needs an output file (--output)".to_string()),
+        Sink::Stdout => Ok(()),
+        Sink::File(_) if format == OutputFormat::Parquet && resume => refuse(
+            "--resume does not work with --format parquet (a Parquet file is only readable \
+             once complete); split long runs with --shard I/N instead, or write JSONL or CSV"
+                .to_string(),
+        ),
+        Sink::File(path) if path.exists() && !overwrite && format == OutputFormat::Parquet => {
+            refuse(format!(
+                "{} exists: replace it with --force",
+                path.display()
+            ))
+        }
+        Sink::File(path) if path.exists() && !overwrite && !resume => refuse(format!(
+            "{} exists: continue it with --resume, or replace it with --force",
+            path.display()
+        )),
+        Sink::File(_) => Ok(()),
+    }
+}
+
 /// Opens `sink` for writing in `options.format`; with `options.resume`, repairs an output cut off
 /// by a kill and reads the ids it holds.
 ///
-/// Every check (an existing file without `--resume`/`--force`, Parquet with resume, ...) happens
-/// here, but the file is created, emptied or given its CSV header only when the first chunk with
-/// a record is written (or at `finish`): a run that fails on its input before writing anything
-/// leaves no output behind, so the corrected rerun is not refused.
+/// Every check ([`check_output`]) happens here, but the file is created, emptied or given its CSV
+/// header only when the first chunk with a record is written (or at `finish`): a run that fails
+/// on its input before writing anything leaves no output behind, so the corrected rerun is not
+/// refused.
 pub fn open_output(sink: &Sink, options: &OutputOptions) -> Result<OpenedOutput> {
+    check_output(sink, options.format, options.resume, options.overwrite)?;
     let labels = options.labels.to_vec();
-    if options.format == OutputFormat::Parquet {
-        if options.resume {
-            return Err(Error::InvalidInput(
-                "--resume does not work with --format parquet (a Parquet file is only readable \
-                 once complete); split long runs with --shard I/N instead, or write JSONL or CSV"
-                    .to_string(),
-            ));
-        }
-        let Sink::File(path) = sink else {
-            return Err(Error::InvalidInput(
-                "--format parquet needs an output file (--output FILE.parquet)".to_string(),
-            ));
-        };
-        if path.exists() && !options.overwrite {
-            return Err(Error::InvalidInput(format!(
-                "{} exists: replace it with --force",
-                path.display()
-            )));
-        }
-        return Ok(OpenedOutput {
-            writer: Box::new(LazyWriter::new(Plan::Parquet(path.clone()), labels)),
-            done: HashSet::new(),
-        });
-    }
     let (plan, done) = match sink {
-        Sink::Stdout => {
-            if options.resume {
-                return Err(Error::InvalidInput(
-                    "--resume needs an output file (--output)".to_string(),
-                ));
-            }
-            (Plan::Stdout(options.format), HashSet::new())
+        Sink::File(path) if options.format == OutputFormat::Parquet => {
+            (Plan::Parquet(path.clone()), HashSet::new())
         }
+        Sink::Stdout => (Plan::Stdout(options.format), HashSet::new()),
         Sink::File(path) => {
             let exists = path.exists();
-            let (done, truncate) = if exists && options.resume {
-                let done = match options.format {
+            let done = if exists && options.resume {
+                match options.format {
                     OutputFormat::Csv => csv_file::repair_and_read_ids(path, options.labels)?,
                     _ => jsonl_file::repair_and_read_ids(path)?,
-                };
-                (done, false)
-            } else if exists && !options.overwrite {
-                return Err(Error::InvalidInput(format!(
-                    "{} exists: continue it with --resume, or replace it with --force",
-                    path.display()
-                )));
+                }
             } else {
-                (HashSet::new(), exists)
+                HashSet::new()
             };
             let plan = Plan::File {
                 path: path.clone(),
                 format: options.format,
-                truncate,
+                truncate: exists && !options.resume,
             };
             (plan, done)
         }
