@@ -50,6 +50,9 @@ impl ResidualNorm {
         residual: &Tensor,
         rng: Option<&mut DropoutRng>,
     ) -> Result<Tensor> {
+        if rng.is_none() {
+            return self.layer_norm.forward_sum(projected, residual);
+        }
         let dropped = self.dropout.forward(projected, rng)?;
         self.layer_norm.forward(&(dropped + residual)?)
     }
