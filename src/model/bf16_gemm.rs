@@ -12,6 +12,7 @@
 
 use rayon::prelude::*;
 
+use super::cpu_buffers::written_in_chunks;
 use super::epilogue::Epilogue;
 #[cfg(target_arch = "x86_64")]
 use super::micro_tile::for_tile_rows;
@@ -167,18 +168,18 @@ impl PackedWeights {
     ) -> Option<Vec<f32>> {
         #[cfg(target_arch = "x86_64")]
         {
-            let mut out = vec![0f32; m * self.out];
+            let width = self.out.max(1);
             // Each task rounds its own rows, so the bf16 copy is written and read in cache.
-            out.par_chunks_mut(TASK_ROWS * self.out.max(1))
-                .enumerate()
-                .for_each_init(Vec::new, |a, (t, out)| {
-                    let count = out.len() / self.out.max(1);
-                    a.clear();
-                    a.resize(count * self.row_stride(), 0);
-                    fill(t * TASK_ROWS, count, a);
-                    // SAFETY: `supported()` was checked by the callers.
-                    unsafe { self.task(a, count, out, epilogue) }
-                });
+            // SAFETY: each task's tiles store every row and column of its chunk (`task`) before
+            // the epilogue reads it; `supported()` was checked by the callers.
+            let out = unsafe {
+                written_in_chunks(m * self.out, TASK_ROWS * width, |t, out, len| {
+                    let count = len / width;
+                    let mut a = vec![0u16; count * self.row_stride()];
+                    fill(t * TASK_ROWS, count, &mut a);
+                    self.task(&a, count, out, len, epilogue);
+                })
+            };
             Some(out)
         }
         #[cfg(not(target_arch = "x86_64"))]
@@ -189,9 +190,13 @@ impl PackedWeights {
     }
 
     /// One task's `m` rows, already in bf16 in `a`: every panel over every tile.
+    ///
+    /// # Safety
+    /// Needs AVX-512F and AVX-512 BF16; `out` addresses `len` = `m × out` floats, which this
+    /// writes (every one) before reading.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx512bf16")]
-    unsafe fn task(&self, a: &[u16], m: usize, out: &mut [f32], epilogue: Epilogue) {
+    unsafe fn task(&self, a: &[u16], m: usize, out: *mut f32, len: usize, epilogue: Epilogue) {
         let stride = self.row_stride();
         let panel_len = self.pairs * PANEL * 2;
         for (p, panel) in self.panels.chunks_exact(panel_len).enumerate() {
@@ -205,7 +210,7 @@ impl PackedWeights {
                     lda: stride,
                     b: panel.as_ptr(),
                     pairs: self.pairs,
-                    c: out.as_mut_ptr().add(r * self.out + first),
+                    c: out.add(r * self.out + first),
                     ldc: self.out,
                     bias: self.bias.as_ptr().add(first),
                     cols,
@@ -214,7 +219,8 @@ impl PackedWeights {
                 r += tile;
             }
         }
-        epilogue.finish(out);
+        // SAFETY: the panels' tiles wrote all `m` rows of every column above.
+        epilogue.finish(std::slice::from_raw_parts_mut(out, len));
     }
 }
 
