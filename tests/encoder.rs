@@ -8,7 +8,7 @@ use std::str::FromStr;
 use candle_core::{DType, Device, IndexOp, Tensor, Var};
 use candle_nn::VarBuilder;
 use common::{
-    assert_training_pass_matches_autograd, max_abs_diff, random_weights, tiny_config,
+    assert_training_pass_matches_autograd, max_abs, max_abs_diff, random_weights, tiny_config,
     tokenizer_json, write_tiny_folder,
 };
 use stance::model::attention::softmax_last_dim;
@@ -76,7 +76,21 @@ fn hidden_states_match_candle_transformers_bert() {
         .unwrap();
 
     assert_eq!(ours.dims(), reference.dims());
-    let diff = max_abs_diff(&ours, &reference);
+    // The real tokens' states; at inference the padded positions are left out (zero here,
+    // whatever the reference computes for them).
+    let real = input
+        .attention_mask
+        .to_dtype(DType::F32)
+        .unwrap()
+        .unsqueeze(2)
+        .unwrap();
+    let padding = (real.ones_like().unwrap() - &real).unwrap();
+    assert!(padding.sum_all().unwrap().to_scalar::<f32>().unwrap() > 0.0);
+    assert_eq!(max_abs(&ours.broadcast_mul(&padding).unwrap()), 0.0);
+    let diff = max_abs_diff(
+        &ours.broadcast_mul(&real).unwrap(),
+        &reference.broadcast_mul(&real).unwrap(),
+    );
     assert!(diff < 1e-4, "max |ours - candle-transformers| = {diff}");
     // Random weights give hidden states of order 1: a near-zero diff is not a trivial one.
     let scale = reference

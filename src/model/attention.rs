@@ -14,6 +14,7 @@ use super::residual_norm::{ResidualNorm, ResidualNormTape};
 use super::tape::{
     linear_forward, linear_input_grad, linear_param_grads, linear_params, Gradients,
 };
+use super::unpadded::RealTokens;
 
 /// Softmax over the last dimension that candle can differentiate when it has to.
 ///
@@ -55,6 +56,11 @@ impl AttentionMask {
             bias: attention_bias(attention_mask)?,
             bytes: FusedAttention::mask_bytes(attention_mask)?,
         })
+    }
+
+    /// The mask as 0/1 bytes, `batch × seq` row-major.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
     }
 }
 
@@ -109,6 +115,28 @@ impl SelfAttention {
         xs.reshape((batch, seq, self.num_heads, self.head_dim))?
             .transpose(1, 2)?
             .contiguous()
+    }
+
+    /// Whether the fused kernels run (see [`Kernels::fused`]).
+    pub fn fused(&self) -> bool {
+        self.kernels.get().fused
+    }
+
+    /// [`SelfAttention::forward`] at inference for the rows of the `real` tokens only
+    /// (`(tokens, hidden)`, see [`super::unpadded`]): the products on those rows, the
+    /// attention itself over each sequence as a block.
+    pub fn forward_rows(
+        &self,
+        rows: &Tensor,
+        real: &RealTokens,
+        mask: &AttentionMask,
+    ) -> Result<Tensor> {
+        let query = real.scatter(&self.query.forward(rows)?)?;
+        let key = real.scatter(&self.key.forward(rows)?)?;
+        let value = real.scatter(&self.value.forward(rows)?)?;
+        let attended =
+            FusedAttention::forward(&query, &key, &value, &mask.bytes, self.num_heads, None)?;
+        real.gather(&attended)
     }
 
     /// Attends over `hidden` `(batch, seq, hidden)` under `mask`. Dropout is active when `rng`

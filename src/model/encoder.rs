@@ -10,6 +10,7 @@ use super::dropout::DropoutRng;
 use super::embeddings::{Embeddings, EmbeddingsTape};
 use super::layer::{BertLayer, LayerTape};
 use super::tape::{any_trained, Gradients};
+use super::unpadded::RealTokens;
 
 /// A batch of token ids ready for the encoder; all tensors are `(batch, seq)` u32.
 #[derive(Debug, Clone)]
@@ -68,10 +69,39 @@ impl BertEncoder {
         let mut hidden =
             self.embeddings
                 .forward(&input.input_ids, &input.token_type_ids, rng.as_deref_mut())?;
+        if let Some(real) = self.unpadded_rows(&hidden, &mask, rng.is_some())? {
+            let mut rows = real.gather(&hidden)?;
+            for layer in &self.layers {
+                rows = layer.forward_rows(&rows, &real, &mask)?;
+            }
+            return real.scatter(&rows);
+        }
         for layer in &self.layers {
             hidden = layer.forward(&hidden, &mask, rng.as_deref_mut())?;
         }
         Ok(hidden)
+    }
+}
+
+impl BertEncoder {
+    /// The real tokens of a padded batch when the layers may run on them alone: inference
+    /// (no dropout, nothing trained, no graph) with the fused kernels, and some padding to
+    /// leave out (see [`super::unpadded`]).
+    fn unpadded_rows(
+        &self,
+        hidden: &Tensor,
+        mask: &AttentionMask,
+        dropout: bool,
+    ) -> Result<Option<RealTokens>> {
+        if dropout
+            || hidden.track_op()
+            || self.is_trained()
+            || !self.layers.iter().all(BertLayer::fused)
+        {
+            return Ok(None);
+        }
+        let (batch, seq, _) = hidden.dims3()?;
+        RealTokens::of(mask.bytes(), batch, seq, hidden.device())
     }
 }
 

@@ -114,9 +114,11 @@ impl FeedForward {
 const CHUNK_ROWS: usize = 1024;
 
 /// `(sequences, sequences per chunk)` of a `(batch, seq, hidden)` input that spans more than
-/// one chunk; `None` for one that fits in one, or for other shapes.
+/// one chunk (for `(rows, hidden)`, a row is a sequence); `None` for one that fits in one, or
+/// for other shapes.
 fn chunking(hidden: &Tensor) -> Option<(usize, usize)> {
     match *hidden.dims() {
+        [rows, _] => (CHUNK_ROWS < rows).then_some((rows, CHUNK_ROWS)),
         [sequences, seq, _] => {
             let per_chunk = (CHUNK_ROWS / seq.max(1)).max(1);
             (per_chunk < sequences).then_some((sequences, per_chunk))

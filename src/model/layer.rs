@@ -8,6 +8,7 @@ use super::config::BertConfig;
 use super::dropout::DropoutRng;
 use super::feed_forward::{FeedForward, FeedForwardTape};
 use super::tape::Gradients;
+use super::unpadded::RealTokens;
 
 /// Self-attention followed by the feed-forward block, each with its residual and LayerNorm.
 #[derive(Debug, Clone)]
@@ -40,6 +41,24 @@ impl BertLayer {
             attention_output: SelfOutput::load(vb.pp("attention").pp("output"), cfg)?,
             feed_forward: FeedForward::load(vb, cfg)?,
         })
+    }
+
+    /// Whether the fused kernels run (the unpadded inference path needs them).
+    pub fn fused(&self) -> bool {
+        self.attention.fused()
+    }
+
+    /// [`BertLayer::forward`] at inference on the rows of the `real` tokens only
+    /// (`(tokens, hidden)`, see [`super::unpadded`]).
+    pub fn forward_rows(
+        &self,
+        rows: &Tensor,
+        real: &RealTokens,
+        mask: &AttentionMask,
+    ) -> Result<Tensor> {
+        let attended = self.attention.forward_rows(rows, real, mask)?;
+        let hidden = self.attention_output.forward(&attended, rows, None)?;
+        self.feed_forward.forward(&hidden, None)
     }
 
     /// Transforms `(batch, seq, hidden)` under the attention `mask`.

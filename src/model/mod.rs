@@ -37,6 +37,7 @@ pub mod speed_check;
 pub mod speed_record;
 pub mod stance_model;
 pub mod tape;
+pub mod unpadded;
 
 pub use classifier::{SequenceClassifier, TrainingForward};
 pub use config::{BertConfig, Pooling, StanceSettings};
