@@ -2,7 +2,9 @@
 //! and ONNX Runtime on the same model folder and inputs):
 //!
 //! - `load`: seconds to load the model folder for inference;
-//! - `infer_fixed`: sequences/s for a batch of 32 pairs padded to exactly 128 tokens;
+//! - `infer_fixed`: sequences/s for a batch of 32 pairs padded to exactly 128 tokens (stance
+//!   runs only their real tokens through the layers; the peers compute the padding too);
+//! - `infer_full`: the same ids with every position attended, 32 × 128 tokens of work for all;
 //! - `infer_semeval`: sequences/s over SemEval-2016 test pairs in file order, 32 per batch, each
 //!   batch padded to its longest pair (tokenisation is done beforehand and not timed);
 //! - `train_step`: seconds per full fine-tuning step (forward + loss, backward, AdamW) on the
@@ -163,9 +165,18 @@ fn main() -> anyhow::Result<()> {
         .collect::<Result<_, _>>()?;
     let pad_id = model.config().pad_token_id;
     let fixed = fixed_batch(&encoded[..BATCH], FIXED_LENGTH, pad_id)?;
+    // The same ids with every position attended: 32 × 128 tokens of work, since stance leaves
+    // padded rows out of inference and the peers compute them.
+    let full = EncoderInput {
+        attention_mask: fixed.attention_mask.ones_like()?,
+        ..fixed.clone()
+    };
 
     let infer_fixed = timed(args.reps, || {
         Ok(model.logits(&fixed, None)?.to_vec2::<f32>()?)
+    })?;
+    let infer_full = timed(args.reps, || {
+        Ok(model.logits(&full, None)?.to_vec2::<f32>()?)
     })?;
     let batches: Vec<EncoderInput> = encoded
         .chunks(BATCH)
@@ -186,6 +197,8 @@ fn main() -> anyhow::Result<()> {
     let mut report = json!({
         "load_s": summary(load),
         "infer_fixed": {"seq_per_s": summary(per_second(&infer_fixed, BATCH))},
+        "infer_full": {"seq_per_s": summary(per_second(&infer_full, BATCH))},
+        "fixed_real_tokens": fixed.attention_mask.sum_all()?.to_scalar::<u32>()?,
         "infer_semeval": {"seq_per_s": summary(per_second(&infer_semeval, encoded.len()))},
         "semeval_sequences": encoded.len(),
         "threads": candle_core::utils::get_num_threads(),

@@ -16,6 +16,8 @@ the exporter's versions change. A peer that fails (an exporter error, ONNX logit
 PyTorch's) is recorded as unavailable with the reason; the other peers still run.
 Measured, each `--reps` times after one warm-up (min / median / max recorded):
   infer_fixed    sequences/s, one batch 32 x 128 (real SemEval pairs, padded to 128)
+  infer_full     sequences/s, the same ids with every position attended (32 x 128 tokens of work
+                 for every contender: stance leaves padding out of its inference, the peers do not)
   infer_semeval  sequences/s over the SemEval test CSV (or its first --limit pairs, for a quick
                  check only), batches of 32 in file order, each padded to its longest sequence
                  (tokenisation done beforehand, not timed)
@@ -347,7 +349,11 @@ def main():
     fixed_np = pad(encs[:BATCH], MAX_LEN)  # the same 32 real pairs for every rep
     dyn_np = [pad(encs[i:i + BATCH], max(len(e.ids) for e in encs[i:i + BATCH]))
               for i in range(0, len(encs), BATCH)]
+    # The same ids with every position attended: 32 x 128 tokens of work whatever a contender does
+    # with padding (stance leaves padded rows out of its inference; the peers compute them).
+    full_np = (fixed_np[0], np.ones_like(fixed_np[1]), fixed_np[2])
     fixed_pt = [torch.from_numpy(a) for a in fixed_np]  # shares memory: no copies while timing
+    full_pt = [torch.from_numpy(a) for a in full_np]
     dyn_pt = [[torch.from_numpy(a) for a in b] for b in dyn_np]
     n = len(pairs)
     print(f"semeval: {n} pairs{' (--limit: a check, not figures)' if args.limit else ''}, "
@@ -411,6 +417,7 @@ def main():
             r["max_abs_diff_vs_f32"] = max(float(np.abs(torch_infer(model, b_pt, True).numpy() - ref).max())
                                            for b_pt, (_, ref) in zip((fixed_pt, dyn_pt[0]), refs))
         r["infer_fixed"] = throughput(BATCH, repeat(lambda: torch_infer(model, fixed_pt, bf16), reps))
+        r["infer_full"] = throughput(BATCH, repeat(lambda: torch_infer(model, full_pt, bf16), reps))
         r["infer_semeval"] = throughput(n, repeat(lambda: [torch_infer(model, b, bf16) for b in dyn_pt], reps))
     measure("pytorch-f32", lambda r: torch_inference(r, False))
     measure("pytorch-bf16", lambda r: torch_inference(r, True))
@@ -457,6 +464,7 @@ def main():
         print(f"onnxruntime: {name} inference (max |logits - PyTorch's| {diff:.2e}) ...", flush=True)
         r["load_s"] = stats(repeat(lambda: ort_session(path, args.threads), reps))
         r["infer_fixed"] = throughput(BATCH, repeat(lambda: ort_infer(sess, fixed_np), reps))
+        r["infer_full"] = throughput(BATCH, repeat(lambda: ort_infer(sess, full_np), reps))
         r["infer_semeval"] = throughput(n, repeat(lambda: [ort_infer(sess, b) for b in dyn_np], reps))
     for name in sources:
         measure(name, lambda r: ort_peer(r, name))
@@ -480,6 +488,7 @@ def main():
             continue
         if "infer_fixed" in r:
             print(f"  {f'infer fixed {BATCH}x{MAX_LEN}':<28}{fmt_rate(r['infer_fixed'])}")
+            print(f"  {f'infer {BATCH}x{MAX_LEN} full mask':<28}{fmt_rate(r['infer_full'])}")
             print(f"  {f'infer SemEval {n} (dynamic)':<28}{fmt_rate(r['infer_semeval'])}")
         if "train_step" in r:
             t = r["train_step"]
