@@ -134,8 +134,13 @@ impl SelfAttention {
         let query = real.scatter(&self.query.forward(rows)?)?;
         let key = real.scatter(&self.key.forward(rows)?)?;
         let value = real.scatter(&self.value.forward(rows)?)?;
-        let attended =
-            FusedAttention::forward(&query, &key, &value, &mask.bytes, self.num_heads, None)?;
+        let attended = FusedAttention::forward_real_queries(
+            &query,
+            &key,
+            &value,
+            &mask.bytes,
+            self.num_heads,
+        )?;
         real.gather(&attended)
     }
 

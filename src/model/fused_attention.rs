@@ -27,6 +27,9 @@ pub struct FusedAttention {
     mask: Arc<[u8]>,
     /// Probability of dropping an attention weight, and the seed of this call's masks.
     dropout: Option<(f32, u64)>,
+    /// Only the queries up to each sequence's last token (inference on real tokens: the rows
+    /// after it are zero in the output).
+    real_queries_only: bool,
 }
 
 impl FusedAttention {
@@ -47,6 +50,7 @@ impl FusedAttention {
             heads,
             mask: mask.clone(),
             dropout: dropout.filter(|(p, _)| *p > 0.0),
+            real_queries_only: false,
         }
     }
 
@@ -69,6 +73,24 @@ impl FusedAttention {
         } else {
             query.apply_op3_no_bwd(&key, &value, &op)
         }
+    }
+
+    /// [`FusedAttention::forward`] at inference for the real tokens only: a sequence's rows after
+    /// its last token (padding) are left out and zero in the output. For the encoder's unpadded
+    /// path ([`super::unpadded`]), which drops those rows anyway; no gradient flows.
+    pub fn forward_real_queries(
+        query: &Tensor,
+        key: &Tensor,
+        value: &Tensor,
+        mask: &Arc<[u8]>,
+        heads: usize,
+    ) -> Result<Tensor> {
+        let op = FusedAttention {
+            real_queries_only: true,
+            ..FusedAttention::new(mask, heads, None)
+        };
+        let (query, key, value) = (query.contiguous()?, key.contiguous()?, value.contiguous()?);
+        query.apply_op3_no_bwd(&key, &value, &op)
     }
 
     /// The gradients of `query`, `key` and `value` for the output gradient `grad` of
@@ -127,8 +149,9 @@ impl FusedAttention {
     }
 
     /// Block `task` = (sequence, head): writes the attention weights of its queries over its
-    /// first `keys` keys into `probs` (`seq × keys`, dropout applied when `dropped`), and returns
-    /// `keys` and the block's offset in the `(batch, seq, hidden)` buffers.
+    /// first `keys` keys into `probs` (`queries × keys`, dropout applied when `dropped`), and
+    /// returns `(queries, keys)` and the block's offset in the `(batch, seq, hidden)` buffers.
+    /// `queries` is `seq`, or `keys` with [`FusedAttention::forward_real_queries`].
     fn weights(
         &self,
         g: &Geometry,
@@ -137,7 +160,7 @@ impl FusedAttention {
         k: &[f32],
         probs: &mut [f32],
         dropped: bool,
-    ) -> (usize, usize) {
+    ) -> (usize, usize, usize) {
         let b = task / self.heads;
         let h = task % self.heads;
         let mask = &self.mask[b * g.seq..(b + 1) * g.seq];
@@ -146,13 +169,14 @@ impl FusedAttention {
             .iter()
             .rposition(|&m| m != 0)
             .map_or(g.seq, |last| last + 1);
+        let queries = if self.real_queries_only { keys } else { g.seq };
         let offset = b * g.seq * g.hidden + h * g.head_dim;
-        let probs = &mut probs[..g.seq * keys];
+        let probs = &mut probs[..queries * keys];
         // SAFETY: `q` and `k` hold (batch, seq, hidden); the block at `offset` spans seq rows of
         // head_dim columns with row stride `hidden`. `probs` holds seq × keys floats.
         unsafe {
             block_matmul(
-                g.seq,
+                queries,
                 keys,
                 g.head_dim,
                 (probs.as_mut_ptr(), keys as isize),
@@ -181,7 +205,7 @@ impl FusedAttention {
                 }
             }
         }
-        (keys, offset)
+        (queries, keys, offset)
     }
 
     /// Gradients of Q, K and V from the output's gradient `grad` (all `(batch, seq, hidden)`).
@@ -210,7 +234,7 @@ impl FusedAttention {
                 )
             },
             |(probs, dropped, dprobs), task| {
-                let (keys, offset) = self.weights(g, task, q, k, probs, false);
+                let (_, keys, offset) = self.weights(g, task, q, k, probs, false);
                 let n = seq * keys;
                 // The weights as used (after dropout), and the dropout factors on their own.
                 dropped[..n].copy_from_slice(&probs[..n]);
@@ -449,11 +473,11 @@ impl CustomOp3 for FusedAttention {
         (0..g.batch * self.heads).into_par_iter().for_each_init(
             || vec![0f32; g.seq * g.seq],
             |probs, task| {
-                let (keys, offset) = self.weights(&g, task, q, k, probs, true);
+                let (queries, keys, offset) = self.weights(&g, task, q, k, probs, true);
                 // SAFETY: as in `weights`; each task writes its own block of `out`.
                 unsafe {
                     block_matmul(
-                        g.seq,
+                        queries,
                         g.head_dim,
                         keys,
                         (shared.ptr().add(offset), g.hidden as isize),
@@ -492,7 +516,7 @@ impl CustomOp3 for FusedAttention {
 mod tests {
     use super::super::kernel_test_support::max_abs_difference;
     use super::*;
-    use candle_core::{Device, Var, D};
+    use candle_core::{Device, IndexOp, Var, D};
 
     const HEADS: usize = 2;
     const SHAPE: (usize, usize, usize) = (2, 5, 8);
@@ -602,6 +626,33 @@ mod tests {
             assert!(scale > 1e-3, "degenerate gradient of {name}");
             let diff = max_abs_difference(a, b);
             assert!(diff < 1e-5, "gradient of {name} differs by {diff}");
+        }
+    }
+
+    #[test]
+    fn real_queries_only_match_the_full_rows_and_leave_padding_zero() {
+        let (q, k, v, _, mask) = inputs();
+        let mask: Arc<[u8]> = mask.into();
+        let (q, k, v) = (q.as_tensor(), k.as_tensor(), v.as_tensor());
+        let full = FusedAttention::forward(q, k, v, &mask, HEADS, None).unwrap();
+        let real = FusedAttention::forward_real_queries(q, k, v, &mask, HEADS).unwrap();
+        let (batch, seq, _) = SHAPE;
+        for b in 0..batch {
+            for t in 0..seq {
+                let (want, got) = (full.i((b, t)).unwrap(), real.i((b, t)).unwrap());
+                if mask[b * seq + t] != 0 {
+                    assert!(max_abs_difference(&want, &got) < 1e-6, "({b}, {t})");
+                } else {
+                    let zero = got
+                        .abs()
+                        .unwrap()
+                        .max(0)
+                        .unwrap()
+                        .to_scalar::<f32>()
+                        .unwrap();
+                    assert_eq!(zero, 0.0, "padding ({b}, {t}) is not zero");
+                }
+            }
         }
     }
 
