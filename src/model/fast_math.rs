@@ -141,6 +141,27 @@ fn lane_sum(xs: &[f32], term: impl Fn(f32) -> f32) -> f32 {
     sums.iter().sum::<f32>() + tail
 }
 
+#[inline(always)]
+fn sum_loop(xs: &[f32]) -> f32 {
+    lane_sum(xs, |x| x)
+}
+
+/// `Σ a[i]·b[i]` in [`LANES`] lanes (over the shorter of the two).
+#[inline(always)]
+fn dot_loop(a: &[f32], b: &[f32]) -> f32 {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let split = n - n % LANES;
+    let mut sums = [0f32; LANES];
+    for (x, y) in a[..split].chunks_exact(LANES).zip(b.chunks_exact(LANES)) {
+        for lane in 0..LANES {
+            sums[lane] += x[lane] * y[lane];
+        }
+    }
+    let tail: f32 = a[split..].iter().zip(&b[split..]).map(|(x, y)| x * y).sum();
+    sums.iter().sum::<f32>() + tail
+}
+
 /// `out = LayerNorm(a + b)` over one row: `x̂ = (x − μ)/√(σ² + eps)`, `x̂·weight + bias`.
 #[inline(always)]
 fn add_layer_norm_loop(
@@ -167,14 +188,17 @@ fn add_layer_norm_loop(
 /// calls the best the CPU supports.
 macro_rules! dispatch {
     ($name:ident ($($arg:ident : $ty:ty),*) => $body:ident) => {
+        dispatch!($name ($($arg: $ty),*) -> () => $body);
+    };
+    ($name:ident ($($arg:ident : $ty:ty),*) -> $ret:ty => $body:ident) => {
         /// Runs with the widest vector instructions the CPU has.
-        pub fn $name($($arg: $ty),*) {
+        pub fn $name($($arg: $ty),*) -> $ret {
             #[cfg(target_arch = "x86_64")]
             {
                 #[target_feature(enable = "avx512f")]
-                unsafe fn wide($($arg: $ty),*) { $body($($arg),*) }
+                unsafe fn wide($($arg: $ty),*) -> $ret { $body($($arg),*) }
                 #[target_feature(enable = "avx2,fma")]
-                unsafe fn avx2($($arg: $ty),*) { $body($($arg),*) }
+                unsafe fn avx2($($arg: $ty),*) -> $ret { $body($($arg),*) }
                 if std::arch::is_x86_feature_detected!("avx512f") {
                     // SAFETY: the CPU has AVX-512F.
                     return unsafe { wide($($arg),*) };
@@ -194,6 +218,8 @@ macro_rules! dispatch {
 dispatch!(gelu_in_place(xs: &mut [f32]) => gelu_loop);
 dispatch!(gelu_backward_in_place(xs: &[f32], grads: &mut [f32]) => gelu_backward_loop);
 dispatch!(masked_softmax(row: &mut [f32], mask: &[u8]) => masked_softmax_loop);
+dispatch!(sum(xs: &[f32]) -> f32 => sum_loop);
+dispatch!(dot(a: &[f32], b: &[f32]) -> f32 => dot_loop);
 dispatch!(add_layer_norm(a: &[f32], b: &[f32], weight: &[f32], bias: &[f32], eps: f32, out: &mut [f32]) => add_layer_norm_loop);
 
 #[cfg(test)]
@@ -327,6 +353,22 @@ mod tests {
                     out[i]
                 );
             }
+        }
+    }
+
+    #[test]
+    fn sums_and_dot_products_over_lanes_and_tail_match_f64() {
+        for len in [0, 1, 15, 16, 17, 100, 384] {
+            let a: Vec<f32> = (0..len)
+                .map(|i| ((i * 29 % 31) as f32 - 15.0) * 0.1)
+                .collect();
+            let b: Vec<f32> = (0..len)
+                .map(|i| ((i * 7 % 13) as f32 - 6.0) * 0.3)
+                .collect();
+            let want_sum: f64 = a.iter().map(|&x| x as f64).sum();
+            let want_dot: f64 = a.iter().zip(&b).map(|(&x, &y)| x as f64 * y as f64).sum();
+            assert!((sum(&a) as f64 - want_sum).abs() < 1e-4, "len {len}");
+            assert!((dot(&a, &b) as f64 - want_dot).abs() < 1e-4, "len {len}");
         }
     }
 

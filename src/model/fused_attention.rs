@@ -17,7 +17,7 @@ use candle_core::{CpuStorage, CustomOp3, Layout, Result, Shape, Tensor};
 use rayon::prelude::*;
 
 use super::cpu_buffers::{contiguous_f32, values};
-use super::fast_math::masked_softmax;
+use super::fast_math::{dot, masked_softmax};
 
 /// The fused attention of one layer over `(batch, seq, hidden)` projections.
 #[derive(Debug, Clone)]
@@ -304,11 +304,11 @@ impl FusedAttention {
                     .chunks_exact(keys)
                     .zip(dprobs[..n].chunks_exact_mut(keys))
                 {
-                    let dot: f32 = p_row.iter().zip(d_row.iter()).map(|(p, d)| p * d).sum();
+                    let weighted = dot(p_row, d_row);
                     d_row
                         .iter_mut()
                         .zip(p_row)
-                        .for_each(|(d, p)| *d = p * (*d - dot));
+                        .for_each(|(d, p)| *d = p * (*d - weighted));
                 }
                 unsafe {
                     // dQ = scale · dS · K

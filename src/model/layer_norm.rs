@@ -10,7 +10,7 @@ use candle_core::{CpuStorage, CustomOp2, CustomOp3, DType, Layout, Result, Shape
 use rayon::prelude::*;
 
 use super::cpu_buffers::{contiguous_f32, values};
-use super::fast_math::add_layer_norm;
+use super::fast_math::{add_layer_norm, dot, sum};
 use super::kernels::{KernelSwitch, Kernels};
 use super::tape::Gradients;
 use candle_nn::{Init, VarBuilder};
@@ -130,11 +130,14 @@ const ROWS_PER_TASK: usize = 64;
 /// `x̂` of one row and `1/σ`.
 fn normalise(row: &[f32], eps: f32, normed: &mut [f32]) -> f32 {
     let n = row.len() as f32;
-    let mean = row.iter().sum::<f32>() / n;
-    let variance = row.iter().map(|x| (x - mean) * (x - mean)).sum::<f32>() / n;
-    let inv_std = 1.0 / (variance + eps).sqrt();
+    let mean = sum(row) / n;
     for (out, x) in normed.iter_mut().zip(row) {
-        *out = (x - mean) * inv_std;
+        *out = x - mean;
+    }
+    let variance = dot(normed, normed) / n;
+    let inv_std = 1.0 / (variance + eps).sqrt();
+    for out in normed.iter_mut() {
+        *out *= inv_std;
     }
     inv_std
 }
@@ -274,8 +277,8 @@ fn layer_norm_gradients(
                     scaled[j] = dy[j] * w[j];
                 }
                 let n = width as f32;
-                let mean_g = scaled.iter().sum::<f32>() / n;
-                let mean_gx = scaled.iter().zip(&normed).map(|(g, h)| g * h).sum::<f32>() / n;
+                let mean_g = sum(&scaled) / n;
+                let mean_gx = dot(&scaled, &normed) / n;
                 for j in 0..width {
                     dx[j] = (scaled[j] - mean_g - normed[j] * mean_gx) * inv_std;
                 }
