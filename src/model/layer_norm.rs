@@ -305,17 +305,18 @@ mod tests {
     use super::*;
     use candle_core::{Device, Var};
 
+    /// `sin(a·i + b)` for `i` in `0..n`: smooth, varied test values.
+    fn wave(n: usize, a: f64, b: f64) -> Tensor {
+        Tensor::arange(0f32, n as f32, &Device::Cpu)
+            .unwrap()
+            .affine(a, b)
+            .unwrap()
+            .sin()
+            .unwrap()
+    }
+
     #[test]
     fn kernel_values_and_gradients_match_the_elementary_ops() {
-        let dev = Device::Cpu;
-        let wave = |n: usize, a: f64, b: f64| {
-            Tensor::arange(0f32, n as f32, &dev)
-                .unwrap()
-                .affine(a, b)
-                .unwrap()
-                .sin()
-                .unwrap()
-        };
         let x = Var::from_tensor(
             &(wave(3 * 7 * 6, 0.7, 0.2) * 3.0)
                 .unwrap()
@@ -355,15 +356,6 @@ mod tests {
 
     #[test]
     fn the_inference_sum_and_norm_in_one_pass_matches_the_two_ops() {
-        let dev = Device::Cpu;
-        let wave = |n: usize, a: f64, b: f64| {
-            Tensor::arange(0f32, n as f32, &dev)
-                .unwrap()
-                .affine(a, b)
-                .unwrap()
-                .sin()
-                .unwrap()
-        };
         let (rows, width) = (2 * 67, 40);
         let a = (wave(rows * width, 0.7, 0.2) * 3.0)
             .unwrap()
