@@ -129,7 +129,11 @@ fn an_inference_model_can_free_the_f32_copies_of_its_packed_layers() {
         assert!(model.shift_logits(&[("FAVOR".to_string(), 0.5)]).is_err());
         model.set_precision(Precision::F32);
         let error = model.logits(&input, None).unwrap_err().to_string();
-        assert!(error.contains("f32 weights freed"), "{error}");
+        assert!(
+            error.contains(&format!("packed for {} inference", precision.name()))
+                && error.contains("f32 weights freed"),
+            "{error}"
+        );
     }
 }
 

@@ -261,8 +261,10 @@ def main():
         only_excluded = [label for label in excluded if mine.get(label) is not None]
         if best is None and only_excluded:
             print(f"  => only excluded stance paths measured this ({', '.join(only_excluded)})")
-        elif best is None:
+        elif best is None and key == "train_step":
             print("  => stance did not measure this (its f32 run had --skip-train?)")
+        elif best is None:
+            print("  => stance's results have no such figure (from an older bench?)")
         elif fastest:
             sense = "above 1: stance is faster" if better == "higher" else "below 1: stance is faster"
             print(f"  => {best} / fastest peer ({available[fastest]['label']}): {over:.2f}x ({sense})")
@@ -291,9 +293,12 @@ def main():
         print(f"peak RSS of the benchmark process: stance {rss[0]:.0f} MB, PyTorch f32 {rss[1]:.0f} MB "
               f"(both after the f32 training steps)")
     for label, r in stance_paths.items():
-        speedups = [ratio(figure(r, k), figure(ours, k)) for k in ("infer_full", "infer_semeval")]
+        # Older results have no full-mask figure: their padded one computed every position.
+        full = "infer_full" if figure(ours, "infer_full") else "infer_fixed"
+        speedups = [ratio(figure(r, k), figure(ours, k)) for k in (full, "infer_semeval")]
         if label in REDUCED and None not in speedups:
-            print(f"{label} over f32: {speedups[0]:.2f}x (32 x 128 full mask), {speedups[1]:.2f}x (SemEval)"
+            print(f"{label} over f32: {speedups[0]:.2f}x (32 x 128{' full mask' if full == 'infer_full' else ''}), "
+                  f"{speedups[1]:.2f}x (SemEval)"
                   f"{path_note(label, excluded, accuracy)}")
     if accuracy:
         print_accuracy(accuracy)

@@ -192,9 +192,7 @@ fn parse_logit_shift(text: &str) -> Result<(String, f64), String> {
     Ok((label.trim().to_string(), amount))
 }
 
-/// Loads the stance model `spec` with the evidence scorer that `options` ask for, its linear
-/// layers in `precision`.
-/// Loads a stance model for inference only: the evidence options applied, `logit_shifts` added
+/// Loads the stance model `spec` for inference only: the evidence scorer `options` ask for, `logit_shifts` added
 /// to its head, `precision` set, and the f32 copies of the layers packed for it freed.
 fn load_model(
     spec: &str,

@@ -31,6 +31,9 @@ pub struct Dense {
     int8: Arc<OnceLock<Option<QuantizedWeights>>>,
     /// This layer's kernels; its [`Precision`] at inference is f32 until set.
     kernels: KernelSwitch,
+    /// The precision the layer was packed for when [`Dense::keep_only_packed`] freed its f32
+    /// weights.
+    packed_only: Option<Precision>,
 }
 
 impl Dense {
@@ -42,6 +45,7 @@ impl Dense {
             amx: Arc::new(OnceLock::new()),
             int8: Arc::new(OnceLock::new()),
             kernels: KernelSwitch::default(),
+            packed_only: None,
         })
     }
 
@@ -69,7 +73,8 @@ impl Dense {
             None => candle_core::bail!(
                 "this linear layer was packed for {} inference and its f32 weights freed; \
                  it runs only at that precision (load the model again for another)",
-                self.precision().name()
+                self.packed_only
+                    .map_or("reduced-precision", Precision::name)
             ),
         }
     }
@@ -80,10 +85,11 @@ impl Dense {
     /// Returns whether the f32 copy was freed (not for f32, trained weights or a packing that
     /// failed).
     pub fn keep_only_packed(&mut self) -> bool {
-        if self.packed_now().is_none() {
+        if self.packed_only.is_some() || self.packed_now().is_none() {
             return false;
         }
         self.linear = None;
+        self.packed_only = Some(self.precision().effective());
         true
     }
 

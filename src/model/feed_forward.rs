@@ -61,7 +61,7 @@ impl FeedForward {
         })
     }
 
-    /// Applies the block to `(batch, seq, hidden)`.
+    /// Applies the block to `(batch, seq, hidden)`, or to `(rows, hidden)` token rows.
     pub fn forward(&self, hidden: &Tensor, rng: Option<&mut DropoutRng>) -> Result<Tensor> {
         let (sequences, per_chunk) = match chunking(hidden) {
             Some(plan) if rng.is_none() && !hidden.track_op() => plan,

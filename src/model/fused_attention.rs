@@ -169,9 +169,17 @@ impl FusedAttention {
             .iter()
             .rposition(|&m| m != 0)
             .map_or(g.seq, |last| last + 1);
-        let queries = if self.real_queries_only { keys } else { g.seq };
+        let queries = match (self.real_queries_only, mask.iter().any(|&m| m != 0)) {
+            (false, _) => g.seq,
+            (true, true) => keys,
+            // A sequence of padding only has no query to keep: its rows stay zero.
+            (true, false) => 0,
+        };
         let offset = b * g.seq * g.hidden + h * g.head_dim;
         let probs = &mut probs[..queries * keys];
+        if queries == 0 {
+            return (queries, keys, offset);
+        }
         // SAFETY: `q` and `k` hold (batch, seq, hidden); the block at `offset` spans seq rows of
         // head_dim columns with row stride `hidden`. `probs` holds seq × keys floats.
         unsafe {
@@ -474,6 +482,9 @@ impl CustomOp3 for FusedAttention {
             || vec![0f32; g.seq * g.seq],
             |probs, task| {
                 let (queries, keys, offset) = self.weights(&g, task, q, k, probs, true);
+                if queries == 0 {
+                    return;
+                }
                 // SAFETY: as in `weights`; each task writes its own block of `out`.
                 unsafe {
                     block_matmul(
@@ -632,25 +643,29 @@ mod tests {
     #[test]
     fn real_queries_only_match_the_full_rows_and_leave_padding_zero() {
         let (q, k, v, _, mask) = inputs();
+        real_queries_match(&q, &k, &v, mask);
+        // A hole inside a sequence, and a sequence of padding only.
+        real_queries_match(&q, &k, &v, vec![1, 0, 1, 1, 0, 0, 0, 0, 0, 0]);
+    }
+
+    /// The real tokens' rows of `forward_real_queries` equal `forward`'s; rows after a
+    /// sequence's last token are zero.
+    fn real_queries_match(q: &Var, k: &Var, v: &Var, mask: Vec<u8>) {
         let mask: Arc<[u8]> = mask.into();
         let (q, k, v) = (q.as_tensor(), k.as_tensor(), v.as_tensor());
         let full = FusedAttention::forward(q, k, v, &mask, HEADS, None).unwrap();
         let real = FusedAttention::forward_real_queries(q, k, v, &mask, HEADS).unwrap();
         let (batch, seq, _) = SHAPE;
         for b in 0..batch {
-            for t in 0..seq {
+            let row = &mask[b * seq..(b + 1) * seq];
+            let last = row.iter().rposition(|&m| m != 0);
+            for (t, &token) in row.iter().enumerate() {
                 let (want, got) = (full.i((b, t)).unwrap(), real.i((b, t)).unwrap());
-                if mask[b * seq + t] != 0 {
+                if token != 0 {
                     assert!(max_abs_difference(&want, &got) < 1e-6, "({b}, {t})");
-                } else {
-                    let zero = got
-                        .abs()
-                        .unwrap()
-                        .max(0)
-                        .unwrap()
-                        .to_scalar::<f32>()
-                        .unwrap();
-                    assert_eq!(zero, 0.0, "padding ({b}, {t}) is not zero");
+                } else if last.is_none_or(|last| t > last) {
+                    let largest = got.abs().unwrap().max(0).unwrap();
+                    assert_eq!(largest.to_scalar::<f32>().unwrap(), 0.0, "({b}, {t})");
                 }
             }
         }

@@ -138,7 +138,8 @@ impl StanceModel {
 
     /// Frees the f32 copies of the linear layers packed for the precision set now (bf16 or int8
     /// on a CPU with the kernel), here and in the evidence scorer: for a model that only runs
-    /// inference, about half of each encoder's f32 weights. Afterwards the model runs only at
+    /// inference, the linear layers' share of each encoder's f32 weights (half in
+    /// all-MiniLM-L6-v2, whose embedding table is large for its size). Afterwards the model runs only at
     /// that precision and cannot be saved, shifted or trained (load it again for that). Returns
     /// how many layers were freed (none at f32).
     pub fn keep_only_packed(&mut self) -> usize {

@@ -57,7 +57,7 @@ pub fn any_trained<'p>(params: impl IntoIterator<Item = &'p Tensor>) -> bool {
 }
 
 /// `layer`'s weight and bias, as its forward and backward read them.
-/// (None once the layer kept only its packed weights: nothing of it can be trained then).
+/// (none once the layer kept only its packed weights: nothing of it can be trained then).
 pub fn linear_params(layer: &Dense) -> impl Iterator<Item = &Tensor> {
     layer
         .linear()

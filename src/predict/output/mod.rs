@@ -138,10 +138,11 @@ pub struct OpenedOutput {
     pub done: HashSet<String>,
 }
 
-/// Refuses an output that [`open_output`] would refuse (an existing file without `resume` or
-/// `overwrite`, Parquet with resume or to stdout, resume to stdout), without reading or touching
-/// it: a caller checks this before the slow work (loading models) so that a wrong command fails
-/// at once.
+/// Refuses the outputs that [`open_output`] refuses from the command alone (an existing file
+/// without `resume` or `overwrite`, Parquet with resume or to stdout, resume to stdout), without
+/// reading or touching the file: a caller checks this before the slow work (loading models) so
+/// that a wrong command fails at once. What only reading the file shows (a damaged output to
+/// resume, other labels in a CSV header) is still found by [`open_output`].
 pub fn check_output(
     sink: &Sink,
     format: OutputFormat,
