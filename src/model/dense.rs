@@ -18,11 +18,19 @@ use super::kernels::{KernelSwitch, Kernels};
 
 pub use super::precision::Precision;
 
+/// A layer's f32 weights, or the precision they were packed for when
+/// [`Dense::keep_only_packed`] freed them.
+#[derive(Debug, Clone)]
+enum Plain {
+    Kept(Linear),
+    Freed(Precision),
+}
+
 /// A linear layer (`weight` `(out, in)`, `bias` `(out,)`), named as in the checkpoint.
 #[derive(Debug, Clone)]
 pub struct Dense {
-    /// The f32 layer; `None` once [`Dense::keep_only_packed`] freed it.
-    linear: Option<Linear>,
+    /// The f32 layer, until [`Dense::keep_only_packed`] frees it.
+    plain: Plain,
     /// The bf16 panels, packed on first bf16 use (never for trained weights).
     bf16: Arc<OnceLock<Option<PackedWeights>>>,
     /// The AMX tiles, packed on first bf16 use on a CPU with AMX (never for trained weights).
@@ -31,21 +39,17 @@ pub struct Dense {
     int8: Arc<OnceLock<Option<QuantizedWeights>>>,
     /// This layer's kernels; its [`Precision`] at inference is f32 until set.
     kernels: KernelSwitch,
-    /// The precision the layer was packed for when [`Dense::keep_only_packed`] freed its f32
-    /// weights.
-    packed_only: Option<Precision>,
 }
 
 impl Dense {
     /// Loads `weight` and `bias` for `in_dim → out_dim` from `vb`.
     pub fn load(in_dim: usize, out_dim: usize, vb: VarBuilder) -> Result<Self> {
         Ok(Dense {
-            linear: Some(candle_nn::linear(in_dim, out_dim, vb)?),
+            plain: Plain::Kept(candle_nn::linear(in_dim, out_dim, vb)?),
             bf16: Arc::new(OnceLock::new()),
             amx: Arc::new(OnceLock::new()),
             int8: Arc::new(OnceLock::new()),
             kernels: KernelSwitch::default(),
-            packed_only: None,
         })
     }
 
@@ -68,13 +72,12 @@ impl Dense {
     /// The f32 layer, as the training path reads it; an error once
     /// [`Dense::keep_only_packed`] freed it.
     pub fn linear(&self) -> Result<&Linear> {
-        match &self.linear {
-            Some(linear) => Ok(linear),
-            None => candle_core::bail!(
+        match &self.plain {
+            Plain::Kept(linear) => Ok(linear),
+            Plain::Freed(precision) => candle_core::bail!(
                 "this linear layer was packed for {} inference and its f32 weights freed; \
                  it runs only at that precision (load the model again for another)",
-                self.packed_only
-                    .map_or("reduced-precision", Precision::name)
+                precision.name()
             ),
         }
     }
@@ -85,11 +88,10 @@ impl Dense {
     /// Returns whether the f32 copy was freed (not for f32, trained weights or a packing that
     /// failed).
     pub fn keep_only_packed(&mut self) -> bool {
-        if self.packed_only.is_some() || self.packed_now().is_none() {
+        if matches!(self.plain, Plain::Freed(_)) || self.packed_now().is_none() {
             return false;
         }
-        self.linear = None;
-        self.packed_only = Some(self.precision().effective());
+        self.plain = Plain::Freed(self.precision().effective());
         true
     }
 
@@ -125,12 +127,8 @@ impl Dense {
     /// that has its kernel, and weights that are not being trained.
     fn packed_now(&self) -> Option<&dyn PackedProduct> {
         let precision = self.precision().effective();
-        if precision == Precision::F32
-            || self
-                .linear
-                .as_ref()
-                .is_some_and(|l| l.weight().is_variable())
-        {
+        let trained = matches!(&self.plain, Plain::Kept(l) if l.weight().is_variable());
+        if precision == Precision::F32 || trained {
             return None;
         }
         match precision {
@@ -157,7 +155,9 @@ impl Dense {
 
     /// The weight and bias as plain values, for packing.
     fn plain_weights(&self) -> Option<PlainWeights> {
-        let linear = self.linear.as_ref()?;
+        let Plain::Kept(linear) = &self.plain else {
+            return None;
+        };
         let weight = linear.weight();
         let (out, inner) = weight.dims2().ok()?;
         let bias = match linear.bias() {
