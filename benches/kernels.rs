@@ -16,6 +16,7 @@ use anyhow::Context;
 use candle_core::{Device, Tensor};
 use candle_nn::{Linear, Module};
 use stance::model::amx_gemm::{self, TileWeights};
+use stance::model::amx_int8_gemm::{self, QuantizedTiles};
 use stance::model::bf16_gemm::{self, PackedWeights};
 use stance::model::epilogue::Epilogue;
 use stance::model::int8_gemm::{self, QuantizedWeights};
@@ -54,8 +55,8 @@ fn main() -> anyhow::Result<()> {
         candle_core::utils::get_num_threads()
     );
     println!(
-        "{:46} {:>10} {:>16} {:>16} {:>16}",
-        "shape", "f32 ms", "bf16 AVX-512", "bf16 AMX", "int8 VNNI"
+        "{:46} {:>10} {:>16} {:>16} {:>16} {:>16}",
+        "shape", "f32 ms", "bf16 AVX-512", "bf16 AMX", "int8 VNNI", "int8 AMX"
     );
     for (name, rows, inner, out) in SHAPES {
         let weight = wave(out * inner, 0.37);
@@ -91,12 +92,19 @@ fn main() -> anyhow::Result<()> {
         } else {
             None
         };
+        let amx_int8 = if amx_int8_gemm::supported() {
+            let tiles = QuantizedTiles::new(&weight, Some(&bias), out, inner);
+            Some(median(reps, || run(tiles.matmul(&input, Epilogue::Bias)))?)
+        } else {
+            None
+        };
         println!(
-            "{name:46} {:>10.2} {:>16} {:>16} {:>16}",
+            "{name:46} {:>10.2} {:>16} {:>16} {:>16} {:>16}",
             f32_s * 1e3,
             ratio(bf16),
             ratio(amx),
-            ratio(int8)
+            ratio(int8),
+            ratio(amx_int8)
         );
     }
     Ok(())

@@ -5,98 +5,30 @@
 //! 16,384 multiply-adds, where `vdpbf16ps` does 32. The kernel keeps a 32 × 32 block of the
 //! output in four accumulator tiles and streams two tiles of activations (rows in bf16, as they
 //! lie in memory) and two of weights (packed once, in the pair-interleaved layout the unit
-//! reads) per 32 inputs. Linux hands out the tile registers only on request
-//! (`arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA)`); [`supported`] asks once and says no
-//! when the CPU or the kernel refuses, so the caller falls back to the AVX-512 path.
+//! reads) per 32 inputs. The tile state, its configuration and the walk in assembly are shared
+//! with the int8 kernel ([`super::amx_tiles`]).
 //!
 //! The tile arithmetic sits behind [`TileUnit`]: the hardware runs it in assembly, and
 //! [`Emulated`] does the same products in scalar code over the same memory, so the packing and
 //! the tile walk are tested on every CPU, also on one without AMX.
 
-use std::sync::OnceLock;
-
 use rayon::prelude::*;
 
+use super::amx_tiles::{self, TileOp, BLOCK, TILE};
 use super::bf16_gemm::to_bf16;
 use super::epilogue::Epilogue;
 
-/// Rows and columns of an f32 accumulator tile.
-pub const TILE: usize = 16;
 /// Inputs per tile step: a row of an activation tile holds 32 bf16 (64 bytes).
 pub const STEP: usize = 32;
-/// Output rows and columns of one block: 2 × 2 accumulator tiles.
-pub const BLOCK: usize = 2 * TILE;
 /// Rows per parallel task.
 const TASK_ROWS: usize = 2 * BLOCK;
-/// Bytes per tile row: every tile the kernel uses is 16 rows of 64 bytes.
-const ROW_BYTES: usize = 64;
 /// bf16 values of one packed weight tile (16 input pairs × 16 columns × 2).
 const WEIGHT_TILE: usize = TILE * TILE * 2;
 
 /// Whether this CPU and kernel run the AMX bf16 kernel: CPUID reports AMX-TILE and AMX-BF16,
 /// and Linux granted the tile state to this process. Asked once; later calls repeat the answer.
 pub fn supported() -> bool {
-    static GRANTED: OnceLock<bool> = OnceLock::new();
-    *GRANTED.get_or_init(|| cpu_has_amx_bf16() && os::request_tile_state())
-}
-
-/// CPUID leaf 7: EDX bit 22 is AMX-BF16, bit 24 AMX-TILE.
-fn cpu_has_amx_bf16() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        // Leaf 7 is read only where the CPU reports it.
-        let max_leaf = std::arch::x86_64::__cpuid(0).eax;
-        let edx = if max_leaf >= 7 {
-            std::arch::x86_64::__cpuid_count(7, 0).edx
-        } else {
-            0
-        };
-        max_leaf >= 7 && edx & (1 << 22) != 0 && edx & (1 << 24) != 0
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
-}
-
-mod os {
-    /// `arch_prctl` code that asks for an extended state component (Linux 5.16+).
-    #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
-    const ARCH_REQ_XCOMP_PERM: libc::c_long = 0x1023;
-    /// The AMX tile data component of XSAVE.
-    #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
-    const XFEATURE_XTILEDATA: libc::c_long = 18;
-
-    /// Asks Linux for the tile registers; `false` when it refuses (older kernel, no AMX).
-    pub fn request_tile_state() -> bool {
-        #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
-        {
-            // SAFETY: arch_prctl with these arguments only changes this process's permissions.
-            unsafe {
-                libc::syscall(
-                    libc::SYS_arch_prctl,
-                    ARCH_REQ_XCOMP_PERM,
-                    XFEATURE_XTILEDATA,
-                ) == 0
-            }
-        }
-        #[cfg(not(all(target_os = "linux", target_arch = "x86_64")))]
-        {
-            false
-        }
-    }
-}
-
-/// The tile configuration `ldtilecfg` reads: palette 1, then per tile register its bytes per
-/// row (u16 at 16 + 2i) and rows (u8 at 48 + i). The kernel uses tmm0–7, each 16 × 64 bytes.
-pub fn tile_config() -> [u8; 64] {
-    let mut config = [0u8; 64];
-    config[0] = 1;
-    for tile in 0..8 {
-        config[16 + 2 * tile..][..2].copy_from_slice(&(ROW_BYTES as u16).to_le_bytes());
-        config[48 + tile] = TILE as u8;
-    }
-    config
+    amx_tiles::runs(TileOp::Bf16)
 }
 
 /// One 32 × 32 output block: `c[r·BLOCK + n] = Σ_k a[r][k]·w[n][k]`, over `steps` steps of 32
@@ -130,49 +62,13 @@ impl TileUnit for Hardware {
         steps: usize,
         c: &mut [f32; BLOCK * BLOCK],
     ) {
-        // tmm0 = C[0..16][0..16], tmm1 = C[0..16][16..32], tmm2 = C[16..32][0..16],
-        // tmm3 = C[16..32][16..32]; tmm4/5 the two row halves of A; tmm6/7 the two column halves
-        // of the weights. Per step A moves 64 bytes right, the weights one packed step on.
-        let c_stride = BLOCK * 4;
-        std::arch::asm!(
-            "tilezero tmm0",
-            "tilezero tmm1",
-            "tilezero tmm2",
-            "tilezero tmm3",
-            "2:",
-            "tileloadd tmm4, [{a} + {a_stride}*1]",
-            "tileloadd tmm5, [{a2} + {a_stride}*1]",
-            "tileloadd tmm6, [{b} + {b_stride}*1]",
-            "tileloadd tmm7, [{b2} + {b_stride}*1]",
-            "tdpbf16ps tmm0, tmm4, tmm6",
-            "tdpbf16ps tmm1, tmm4, tmm7",
-            "tdpbf16ps tmm2, tmm5, tmm6",
-            "tdpbf16ps tmm3, tmm5, tmm7",
-            "add {a}, 64",
-            "add {a2}, 64",
-            "add {b}, {b_step}",
-            "add {b2}, {b_step}",
-            "dec {steps}",
-            "jnz 2b",
-            "tilestored [{c} + {c_stride}*1], tmm0",
-            "add {c}, 64",
-            "tilestored [{c} + {c_stride}*1], tmm1",
-            "add {c}, {down}",
-            "tilestored [{c} + {c_stride}*1], tmm2",
-            "add {c}, 64",
-            "tilestored [{c} + {c_stride}*1], tmm3",
-            a = inout(reg) a as *const u8 => _,
-            a2 = inout(reg) (a as *const u8).add(TILE * a_stride) => _,
-            a_stride = in(reg) a_stride,
-            b = inout(reg) b as *const u8 => _,
-            b2 = inout(reg) (b as *const u8).add(WEIGHT_TILE * 2) => _,
-            b_stride = in(reg) ROW_BYTES,
-            b_step = const 2 * WEIGHT_TILE * 2,
-            steps = inout(reg) steps => _,
-            c = inout(reg) c.as_mut_ptr() as *mut u8 => _,
-            c_stride = in(reg) c_stride,
-            down = const TILE * BLOCK * 4 - 64,
-            options(nostack),
+        amx_tiles::hardware_block(
+            TileOp::Bf16,
+            a as *const u8,
+            a_stride,
+            b as *const u8,
+            steps,
+            c.as_mut_ptr() as *mut u8,
         );
     }
 }
@@ -345,8 +241,7 @@ impl TileWeights {
         }
         #[cfg(target_arch = "x86_64")]
         if configure {
-            let config = tile_config();
-            std::arch::asm!("ldtilecfg [{}]", in(reg) config.as_ptr(), options(nostack, readonly));
+            amx_tiles::configure();
         }
         let mut c = [0f32; BLOCK * BLOCK];
         let panel_len = self.steps * 2 * WEIGHT_TILE;
@@ -374,7 +269,7 @@ impl TileWeights {
         }
         #[cfg(target_arch = "x86_64")]
         if configure {
-            std::arch::asm!("tilerelease", options(nostack, nomem));
+            amx_tiles::release();
         }
     }
 }
@@ -383,22 +278,6 @@ impl TileWeights {
 mod tests {
     use super::super::kernel_test_support::{bf16_reference, wave, worst_difference};
     use super::*;
-
-    #[test]
-    fn the_tile_configuration_sets_eight_tiles_of_16_rows_of_64_bytes() {
-        let config = tile_config();
-        assert_eq!(config[0], 1, "palette 1");
-        assert!(config[1..16].iter().all(|&b| b == 0));
-        for tile in 0..8 {
-            assert_eq!(
-                u16::from_le_bytes([config[16 + 2 * tile], config[17 + 2 * tile]]),
-                64
-            );
-            assert_eq!(config[48 + tile], 16);
-        }
-        assert!(config[32..48].iter().all(|&b| b == 0), "tiles 8-15 unused");
-        assert!(config[56..].iter().all(|&b| b == 0));
-    }
 
     #[test]
     fn packing_interleaves_input_pairs_per_column_half_and_step() {

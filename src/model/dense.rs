@@ -1,6 +1,7 @@
 //! The encoder's linear layers: candle's f32 `Linear`, and for inference, optionally bf16 (the
 //! AMX tiles of [`super::amx_gemm`] where the CPU has them, else the AVX-512 BF16 kernel of
-//! [`super::bf16_gemm`]) or int8 (the AVX-512 VNNI kernel of [`super::int8_gemm`]). The precision belongs to the
+//! [`super::bf16_gemm`]) or int8 (the AMX tiles of [`super::amx_int8_gemm`] where the CPU has
+//! them, else the AVX-512 VNNI kernel of [`super::int8_gemm`]). The precision belongs to the
 //! loaded layer ([`Dense::set_kernels`], set for a whole model by its own `set_kernels`), so two
 //! models in one process can run different paths.
 
@@ -10,6 +11,7 @@ use candle_core::{CpuStorage, CustomOp1, DType, Layout, Result, Shape, Tensor};
 use candle_nn::{Linear, Module, VarBuilder};
 
 use super::amx_gemm::{self, TileWeights};
+use super::amx_int8_gemm::{self, QuantizedTiles};
 use super::bf16_gemm::PackedWeights;
 use super::cpu_buffers::contiguous_f32;
 use super::epilogue::Epilogue;
@@ -37,6 +39,8 @@ pub struct Dense {
     amx: Arc<OnceLock<Option<TileWeights>>>,
     /// The int8 panels, quantized on first int8 use (never for trained weights).
     int8: Arc<OnceLock<Option<QuantizedWeights>>>,
+    /// The int8 AMX tiles, quantized on first int8 use on a CPU with AMX-INT8.
+    amx_int8: Arc<OnceLock<Option<QuantizedTiles>>>,
     /// This layer's kernels; its [`Precision`] at inference is f32 until set.
     kernels: KernelSwitch,
 }
@@ -49,6 +53,7 @@ impl Dense {
             bf16: Arc::new(OnceLock::new()),
             amx: Arc::new(OnceLock::new()),
             int8: Arc::new(OnceLock::new()),
+            amx_int8: Arc::new(OnceLock::new()),
             kernels: KernelSwitch::default(),
         })
     }
@@ -134,6 +139,9 @@ impl Dense {
         match precision {
             Precision::Bf16 if amx_gemm::supported() => self.packed(&self.amx, TileWeights::new),
             Precision::Bf16 => self.packed(&self.bf16, PackedWeights::new),
+            Precision::Int8 if amx_int8_gemm::supported() => {
+                self.packed(&self.amx_int8, QuantizedTiles::new)
+            }
             Precision::Int8 => self.packed(&self.int8, QuantizedWeights::new),
             Precision::F32 => None,
         }
@@ -217,6 +225,7 @@ macro_rules! packed_product {
 packed_product!(PackedWeights, "bf16 linear");
 packed_product!(TileWeights, "AMX bf16 linear");
 packed_product!(QuantizedWeights, "int8 linear");
+packed_product!(QuantizedTiles, "AMX int8 linear");
 
 fn run_packed(packed: &dyn PackedProduct, xs: &Tensor, epilogue: Epilogue) -> Result<Tensor> {
     xs.contiguous()?

@@ -24,7 +24,7 @@ const TILE_ROWS: usize = 8;
 /// Rows per parallel task: its quantized rows stay in L2 while every panel passes over them.
 const TASK_ROWS: usize = 64;
 /// Activations are stored as `q + 128`, so that they fit `vpdpbusd`'s unsigned operand.
-const ZERO_POINT: i32 = 128;
+pub(super) const ZERO_POINT: i32 = 128;
 /// The largest quantized magnitude (symmetric: −127 ..= 127).
 const LEVELS: f32 = 127.0;
 
@@ -60,6 +60,83 @@ pub fn quantize(value: f32, inverse: f32) -> i8 {
     (value * inverse).round_ties_even().clamp(-LEVELS, LEVELS) as i8
 }
 
+/// A weight `(out, inner)` quantized per output column, before any packing: what the VNNI
+/// kernel here and the AMX one ([`super::amx_int8_gemm`]) both start from, so that both compute
+/// the same integers.
+pub(super) struct QuantizedColumns {
+    /// `q[n][k]`, row-major `out × inner`.
+    pub values: Vec<i8>,
+    /// Per column `s_w[n]`, zero past `out` up to the padded length.
+    pub scales: Vec<f32>,
+    /// Per column `128 · Σ_k q[n][k]`: what the activations' zero point adds to each sum.
+    pub zero_point_share: Vec<i32>,
+}
+
+impl QuantizedColumns {
+    /// Quantizes `weight` (`out × inner`); the column arrays are `padded ≥ out` long.
+    pub fn new(weight: &[f32], out: usize, inner: usize, padded: usize) -> Self {
+        let mut scales = vec![0f32; padded];
+        let mut zero_point_share = vec![0i32; padded];
+        let mut values = vec![0i8; out * inner];
+        for n in 0..out {
+            let row = &weight[n * inner..][..inner];
+            let scale = scale_of(row);
+            let inverse = 1.0 / scale;
+            let q = &mut values[n * inner..][..inner];
+            for (q, &w) in q.iter_mut().zip(row) {
+                *q = quantize(w, inverse);
+            }
+            scales[n] = scale;
+            zero_point_share[n] = ZERO_POINT * q.iter().map(|&v| v as i32).sum::<i32>();
+        }
+        QuantizedColumns {
+            values,
+            scales,
+            zero_point_share,
+        }
+    }
+}
+
+/// Quantizes each row of `rows` (`inner` wide) with its own scale into `a` as `q + 128`,
+/// `stride ≥ inner` bytes per row (the entries past `inner` hold the zero point, 128), and the
+/// scales into `row_scales`. The vector path where the CPU has AVX-512, the scalar one
+/// elsewhere; both give the same bytes.
+pub(super) fn quantize_rows(
+    rows: &[f32],
+    inner: usize,
+    stride: usize,
+    a: &mut Vec<u8>,
+    row_scales: &mut Vec<f32>,
+) {
+    let m = rows.len() / inner.max(1);
+    a.clear();
+    a.resize(m * stride, ZERO_POINT as u8);
+    row_scales.clear();
+    for (dst, src) in a.chunks_exact_mut(stride).zip(rows.chunks_exact(inner)) {
+        row_scales.push(quantize_row(src, dst));
+    }
+}
+
+/// One row quantized into `dst` (`≥ src.len()` long); returns its scale.
+fn quantize_row(src: &[f32], dst: &mut [u8]) -> f32 {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        // SAFETY: the CPU has AVX-512F; `dst` is at least as long as `src`.
+        return unsafe { kernel::quantize_row(src, dst) };
+    }
+    quantize_row_scalar(src, dst)
+}
+
+/// The scalar twin of the vector `quantize_row`.
+fn quantize_row_scalar(src: &[f32], dst: &mut [u8]) -> f32 {
+    let scale = scale_of(src);
+    let inverse = 1.0 / scale;
+    for (d, &s) in dst.iter_mut().zip(src) {
+        *d = (quantize(s, inverse) as i32 + ZERO_POINT) as u8;
+    }
+    scale
+}
+
 /// A linear layer's weight `(out, in)` quantized to int8 and packed for the kernel: panel `p`,
 /// input quad `j`, column `c` holds `q[p·PANEL + c][4j .. 4j + 4]`; columns past `out` and
 /// inputs past `in` are zero. Per column: the scale, the zero point's share and the bias.
@@ -82,20 +159,11 @@ impl QuantizedWeights {
         let quads = inner.div_ceil(4);
         let panel_count = out.div_ceil(PANEL);
         let padded = panel_count * PANEL;
-        let mut scales = vec![0f32; padded];
-        let mut zero_point_share = vec![0i32; padded];
-        let mut quantized = vec![0i8; out * inner];
-        for n in 0..out {
-            let row = &weight[n * inner..][..inner];
-            let scale = scale_of(row);
-            let inverse = 1.0 / scale;
-            let q = &mut quantized[n * inner..][..inner];
-            for (q, &w) in q.iter_mut().zip(row) {
-                *q = quantize(w, inverse);
-            }
-            scales[n] = scale;
-            zero_point_share[n] = ZERO_POINT * q.iter().map(|&v| v as i32).sum::<i32>();
-        }
+        let QuantizedColumns {
+            values: quantized,
+            scales,
+            zero_point_share,
+        } = QuantizedColumns::new(weight, out, inner, padded);
         let mut panels = vec![0i8; panel_count * quads * PANEL * 4];
         for (p, panel) in panels.chunks_exact_mut(quads * PANEL * 4).enumerate() {
             for (j, quad_row) in panel.chunks_exact_mut(PANEL * 4).enumerate() {
@@ -177,15 +245,7 @@ impl QuantizedWeights {
     ) {
         let stride = 4 * self.quads;
         let m = rows.len() / self.inner;
-        a.clear();
-        a.resize(m * stride, ZERO_POINT as u8);
-        row_scales.clear();
-        for (dst, src) in a
-            .chunks_exact_mut(stride)
-            .zip(rows.chunks_exact(self.inner))
-        {
-            row_scales.push(kernel::quantize_row(src, dst));
-        }
+        quantize_rows(rows, self.inner, stride, a, row_scales);
         let panel_len = self.quads * PANEL * 4;
         for (p, panel) in self.panels.chunks_exact(panel_len).enumerate() {
             let first = p * PANEL;

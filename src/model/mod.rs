@@ -5,6 +5,8 @@
 //! and folders load in Python too.
 
 pub mod amx_gemm;
+pub mod amx_int8_gemm;
+pub mod amx_tiles;
 pub mod attention;
 pub mod bf16_gemm;
 pub mod checkpoint;

@@ -1,6 +1,6 @@
 //! The arithmetic of the encoder's linear layers at inference, and which of it this CPU runs.
 
-use super::{amx_gemm, bf16_gemm, int8_gemm};
+use super::{amx_gemm, amx_int8_gemm, bf16_gemm, int8_gemm};
 
 /// Arithmetic of the encoder's linear layers at inference (training always runs in f32).
 ///
@@ -22,7 +22,8 @@ pub enum Precision {
     Bf16,
     /// Dynamic int8 quantization (weights per output column, activations per row), products
     /// summed exactly in i32: four times f32's multiply-adds per instruction on CPUs with
-    /// AVX-512 VNNI; f32 elsewhere. Costs more accuracy than bf16 (docs/results.md).
+    /// AVX-512 VNNI, on the AMX tile unit where the CPU has AMX-INT8 (the same integers); f32
+    /// elsewhere. Costs more accuracy than bf16 (docs/results.md).
     Int8,
 }
 
@@ -59,7 +60,7 @@ impl Precision {
         match self {
             Precision::F32 => true,
             Precision::Bf16 => bf16_gemm::supported() || amx_gemm::supported(),
-            Precision::Int8 => int8_gemm::supported(),
+            Precision::Int8 => int8_gemm::supported() || amx_int8_gemm::supported(),
         }
     }
 
@@ -78,7 +79,7 @@ impl Precision {
         match self {
             Precision::F32 => "no special instructions",
             Precision::Bf16 => "AVX-512 BF16 or AMX",
-            Precision::Int8 => "AVX-512 VNNI",
+            Precision::Int8 => "AVX-512 VNNI or AMX",
         }
     }
 
@@ -89,6 +90,7 @@ impl Precision {
             Precision::F32 => "f32 (candle's gemm)",
             Precision::Bf16 if amx_gemm::supported() => "bf16 on AMX tiles",
             Precision::Bf16 => "bf16 on AVX-512 BF16",
+            Precision::Int8 if amx_int8_gemm::supported() => "int8 on AMX tiles",
             Precision::Int8 => "int8 on AVX-512 VNNI",
         }
     }

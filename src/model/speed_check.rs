@@ -16,6 +16,7 @@ use candle_core::{Device, Tensor};
 use candle_nn::{Linear, Module};
 
 use super::amx_gemm::{self, TileWeights};
+use super::amx_int8_gemm::{self, QuantizedTiles};
 use super::bf16_gemm::PackedWeights;
 use super::epilogue::Epilogue;
 use super::int8_gemm::QuantizedWeights;
@@ -156,7 +157,10 @@ fn measure() -> candle_core::Result<Speedups> {
     } else {
         None
     };
-    let int8 = if Precision::Int8.runs_here() {
+    let int8 = if amx_int8_gemm::supported() {
+        let tiles = QuantizedTiles::new(&weight, Some(&bias), OUT, INNER);
+        Some(speedup(&|| tiles.matmul(&rows, Epilogue::Bias))?)
+    } else if Precision::Int8.runs_here() {
         let quantized = QuantizedWeights::new(&weight, Some(&bias), OUT, INNER);
         Some(speedup(&|| quantized.matmul(&rows, Epilogue::Bias))?)
     } else {

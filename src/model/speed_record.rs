@@ -32,11 +32,12 @@ pub struct Machine {
 impl Machine {
     /// The machine this process runs on.
     pub fn this_one() -> Machine {
-        use super::{amx_gemm, bf16_gemm, int8_gemm};
+        use super::{amx_gemm, amx_int8_gemm, bf16_gemm, int8_gemm};
         let kernels: Vec<&str> = [
             (bf16_gemm::supported(), "bf16"),
             (amx_gemm::supported(), "amx"),
             (int8_gemm::supported(), "int8"),
+            (amx_int8_gemm::supported(), "amx-int8"),
         ]
         .into_iter()
         .filter_map(|(has, name)| has.then_some(name))
