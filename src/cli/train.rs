@@ -114,7 +114,7 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 42)]
     seed: u64,
     /// Mixed precision: the encoder's linear products in bf16 (f32 sums, f32 weights and
-    /// optimizer) on CPUs with AVX-512 BF16, f32 elsewhere (stance classifier only; its speed and
+    /// optimizer) on CPUs with AMX or AVX-512 BF16, f32 elsewhere (stance classifier only; its speed and
     /// accuracy are in docs/results.md).
     #[arg(long)]
     mixed_precision: bool,

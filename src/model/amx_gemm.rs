@@ -131,30 +131,51 @@ impl TileWeights {
     /// absent).
     pub fn new(weight: &[f32], bias: Option<&[f32]>, out: usize, inner: usize) -> Self {
         assert_eq!(weight.len(), out * inner, "tile weights: shape");
+        Self::pack(|n, k| weight[n * inner + k], bias, out, inner)
+    }
+
+    /// Packs the weight whose transpose is `transposed` (`inner × out`, row-major): the input
+    /// gradient of mixed-precision training, `grad · W`, reads its right operand this way.
+    pub fn from_transposed(transposed: &[f32], out: usize, inner: usize) -> Self {
+        assert_eq!(transposed.len(), out * inner, "tile weights: shape");
+        Self::pack(|n, k| transposed[k * out + n], None, out, inner)
+    }
+
+    /// Packs the weight `w(n, k)` (`out × inner`), panels in parallel (training packs every
+    /// step).
+    fn pack(
+        w: impl Fn(usize, usize) -> f32 + Sync,
+        bias: Option<&[f32]>,
+        out: usize,
+        inner: usize,
+    ) -> Self {
         let steps = inner.div_ceil(STEP).max(1);
         let panel_count = out.div_ceil(BLOCK);
         let panel_len = steps * 2 * WEIGHT_TILE;
         let mut panels = vec![0u16; panel_count * panel_len];
-        for (p, panel) in panels.chunks_exact_mut(panel_len).enumerate() {
-            for (s, step) in panel.chunks_exact_mut(2 * WEIGHT_TILE).enumerate() {
-                for (h, tile) in step.chunks_exact_mut(WEIGHT_TILE).enumerate() {
-                    for c in 0..TILE {
-                        let n = p * BLOCK + h * TILE + c;
-                        if n >= out {
-                            break;
-                        }
-                        let row = &weight[n * inner..][..inner];
-                        for j in 0..STEP / 2 {
-                            for t in 0..2 {
-                                if let Some(&w) = row.get(s * STEP + 2 * j + t) {
-                                    tile[j * 2 * TILE + 2 * c + t] = to_bf16(w);
+        panels
+            .par_chunks_mut(panel_len)
+            .enumerate()
+            .for_each(|(p, panel)| {
+                for (s, step) in panel.chunks_exact_mut(2 * WEIGHT_TILE).enumerate() {
+                    for (h, tile) in step.chunks_exact_mut(WEIGHT_TILE).enumerate() {
+                        for c in 0..TILE {
+                            let n = p * BLOCK + h * TILE + c;
+                            if n >= out {
+                                break;
+                            }
+                            for j in 0..STEP / 2 {
+                                for t in 0..2 {
+                                    let k = s * STEP + 2 * j + t;
+                                    if k < inner {
+                                        tile[j * 2 * TILE + 2 * c + t] = to_bf16(w(n, k));
+                                    }
                                 }
                             }
                         }
                     }
                 }
-            }
-        }
+            });
         let mut padded_bias = vec![0f32; panel_count * BLOCK];
         if let Some(bias) = bias {
             padded_bias[..out].copy_from_slice(&bias[..out]);
@@ -318,6 +339,21 @@ mod tests {
             let worst = worst_difference(&got, &expected);
             assert!(worst < 1e-4, "({m}, {out}, {k}): worst difference {worst}");
         }
+    }
+
+    #[test]
+    fn a_transposed_weight_packs_as_its_transpose() {
+        let (m, out, k) = (40, 70, 45);
+        let rows = wave(m * k, 0.29, 0.3);
+        let w = wave(out * k, 0.61, 0.5);
+        let transposed: Vec<f32> = (0..k * out).map(|i| w[(i % out) * k + i / out]).collect();
+        let packed = TileWeights::from_transposed(&transposed, out, k);
+        assert_eq!(packed.panels, TileWeights::new(&w, None, out, k).panels);
+        let got = packed
+            .matmul_on(&Emulated, &rows, Epilogue::Bias, false)
+            .unwrap();
+        let expected = bf16_reference(&rows, &w, &vec![0.0; out], m, out, k);
+        assert!(worst_difference(&got, &expected) < 1e-4);
     }
 
     #[test]

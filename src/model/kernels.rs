@@ -26,7 +26,7 @@ pub struct Kernels {
     /// elementary candle op, the reference the fused kernels are tested against.
     pub fused: bool,
     /// Mixed-precision training: the linear layers' forward products and input gradients in
-    /// the hand-written passes run in bf16 (summed in f32) on CPUs with AVX-512 BF16; weight
+    /// the hand-written passes run in bf16 (summed in f32) on CPUs with AMX or AVX-512 BF16; weight
     /// gradients, weights and the optimizer stay f32. Off by default; f32 on other CPUs.
     pub mixed_training: bool,
 }

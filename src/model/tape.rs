@@ -14,10 +14,12 @@ use candle_core::backprop::GradStore;
 use candle_core::{Result, Tensor};
 use candle_nn::{Linear, Module};
 
-use super::bf16_gemm::{self, PackedWeights};
+use super::amx_gemm::{self, TileWeights};
+use super::bf16_gemm::PackedWeights;
 use super::cpu_buffers::read_f32;
 use super::dense::Dense;
 use super::epilogue::Epilogue;
+use super::precision::Precision;
 
 /// Collects parameter gradients into a [`GradStore`], keyed like candle's autograd keys them, so
 /// that callers read them with `grads.get(var)` either way. Frozen parameters (not variables)
@@ -67,9 +69,50 @@ pub fn linear_params(layer: &Dense) -> impl Iterator<Item = &Tensor> {
 }
 
 /// Whether `layer` trains with bf16 products: mixed-precision training asked for, on a CPU
-/// with AVX-512 BF16.
+/// with a bf16 kernel (AMX tiles or AVX-512 BF16).
 fn bf16_products(layer: &Dense) -> bool {
-    layer.kernels().mixed_training && bf16_gemm::supported()
+    layer.kernels().mixed_training && Precision::Bf16.runs_here()
+}
+
+/// A training step's bf16 copy of a weight, on the kernel the CPU has: AMX tiles where it
+/// has them, else the AVX-512 BF16 panels. Packed anew each step (the weights change).
+enum TrainingProduct {
+    Tiles(TileWeights),
+    Panels(PackedWeights),
+}
+
+impl TrainingProduct {
+    /// For `rows · Wᵀ + bias`, `weight` `(out, inner)`.
+    fn of_weight(weight: &[f32], bias: Option<&[f32]>, out: usize, inner: usize) -> Self {
+        if amx_gemm::supported() {
+            TrainingProduct::Tiles(TileWeights::new(weight, bias, out, inner))
+        } else {
+            TrainingProduct::Panels(PackedWeights::new(weight, bias, out, inner))
+        }
+    }
+
+    /// For `rows · W`, `weight` `(inner, out)`: the product's transposed operand.
+    fn of_transposed(weight: &[f32], out: usize, inner: usize) -> Self {
+        if amx_gemm::supported() {
+            TrainingProduct::Tiles(TileWeights::from_transposed(weight, out, inner))
+        } else {
+            TrainingProduct::Panels(PackedWeights::from_transposed(weight, out, inner))
+        }
+    }
+
+    fn out(&self) -> usize {
+        match self {
+            TrainingProduct::Tiles(tiles) => tiles.out(),
+            TrainingProduct::Panels(panels) => panels.out(),
+        }
+    }
+
+    fn matmul(&self, rows: &[f32]) -> Option<Vec<f32>> {
+        match self {
+            TrainingProduct::Tiles(tiles) => tiles.matmul(rows, Epilogue::Bias),
+            TrainingProduct::Panels(panels) => panels.matmul(rows, Epilogue::Bias),
+        }
+    }
 }
 
 /// `layer(xs)` for rows `xs` `(n, in)` without recording a graph (the weights are detached).
@@ -79,7 +122,7 @@ pub fn linear_forward(layer: &Dense, xs: &Tensor) -> Result<Tensor> {
         let (out, inner) = linear.weight().dims2()?;
         let bias = linear.bias().map(|b| b.to_vec1::<f32>()).transpose()?;
         let packed = read_f32(linear.weight(), OP, |w| {
-            PackedWeights::new(w, bias.as_deref(), out, inner)
+            TrainingProduct::of_weight(w, bias.as_deref(), out, inner)
         })?;
         return bf16_product(&packed, xs);
     }
@@ -118,7 +161,7 @@ pub fn linear_input_grad(layer: &Dense, grad: &Tensor) -> Result<Tensor> {
         // grad · W: W `(out, in)` is the transpose of the right operand `(in, out)`.
         let (out, inner) = weight.dims2()?;
         let packed = read_f32(weight, OP, |w| {
-            PackedWeights::from_transposed(w, inner, out)
+            TrainingProduct::of_transposed(w, inner, out)
         })?;
         return bf16_product(&packed, grad);
     }
@@ -129,15 +172,14 @@ pub fn linear_input_grad(layer: &Dense, grad: &Tensor) -> Result<Tensor> {
 const OP: &str = "bf16 training product";
 
 fn no_kernel() -> candle_core::Error {
-    candle_core::Error::Msg(format!("{OP}: this CPU has no AVX-512 BF16"))
+    candle_core::Error::Msg(format!("{OP}: this CPU has no AVX-512 BF16 or AMX"))
 }
 
 /// `rows · packedᵀ (+ bias)` for f32 rows `(n, inner)`, as an f32 tensor `(n, out)`.
-fn bf16_product(packed: &PackedWeights, rows: &Tensor) -> Result<Tensor> {
+fn bf16_product(packed: &TrainingProduct, rows: &Tensor) -> Result<Tensor> {
     let (n, _) = rows.dims2()?;
     let rows = rows.contiguous()?;
-    let product =
-        read_f32(&rows, OP, |r| packed.matmul(r, Epilogue::Bias))?.ok_or_else(no_kernel)?;
+    let product = read_f32(&rows, OP, |r| packed.matmul(r))?.ok_or_else(no_kernel)?;
     Tensor::from_vec(product, (n, packed.out()), rows.device())
 }
 

@@ -91,7 +91,7 @@ pub struct TrainSettings {
     /// Examples per forward pass when evaluating.
     pub eval_batch_size: usize,
     /// Mixed precision: the encoder's linear products in bf16 (summed in f32) on CPUs with
-    /// AVX-512 BF16, weights, gradients and optimizer in f32 (see
+    /// AMX or AVX-512 BF16, weights, gradients and optimizer in f32 (see
     /// [`crate::model::kernels::Kernels::mixed_training`]); f32 elsewhere.
     #[serde(default)]
     pub mixed_precision: bool,
