@@ -131,9 +131,19 @@ impl SelfAttention {
         real: &RealTokens,
         mask: &AttentionMask,
     ) -> Result<Tensor> {
-        let query = real.scatter(&self.query.forward(rows)?)?;
-        let key = real.scatter(&self.key.forward(rows)?)?;
-        let value = real.scatter(&self.value.forward(rows)?)?;
+        let (query, key, value) = (
+            self.query.forward(rows)?,
+            self.key.forward(rows)?,
+            self.value.forward(rows)?,
+        );
+        if let Some(spans) = real.spans() {
+            return FusedAttention::forward_spans(&query, &key, &value, spans, self.num_heads);
+        }
+        let (query, key, value) = (
+            real.scatter(&query)?,
+            real.scatter(&key)?,
+            real.scatter(&value)?,
+        );
         let attended = FusedAttention::forward_real_queries(
             &query,
             &key,

@@ -30,6 +30,22 @@ pub struct FusedAttention {
     /// Only the queries up to each sequence's last token (inference on real tokens: the rows
     /// after it are zero in the output).
     real_queries_only: bool,
+    /// Inference on rows of real tokens only: each sequence is a run of consecutive rows
+    /// (first row, tokens) of `(tokens, hidden)` inputs, every key a token; `mask` then holds
+    /// ones for the longest run.
+    spans: Option<Arc<[(usize, usize)]>>,
+}
+
+/// Where one (sequence, head) block lies in the inputs, and which of its keys are tokens.
+struct Block<'a> {
+    /// The block's first element in the Q, K, V and output buffers (rows `hidden` apart).
+    offset: usize,
+    /// Query rows computed (the rest of the sequence's rows stay zero).
+    queries: usize,
+    /// Keys read: up to the sequence's last token.
+    keys: usize,
+    /// Per key, 1 for a token, 0 for padding.
+    mask: &'a [u8],
 }
 
 impl FusedAttention {
@@ -51,6 +67,7 @@ impl FusedAttention {
             mask: mask.clone(),
             dropout: dropout.filter(|(p, _)| *p > 0.0),
             real_queries_only: false,
+            spans: None,
         }
     }
 
@@ -93,6 +110,27 @@ impl FusedAttention {
         query.apply_op3_no_bwd(&key, &value, &op)
     }
 
+    /// Attention at inference over rows of real tokens only, `(tokens, hidden)` inputs in which
+    /// sequence `i` is the `spans[i] = (first row, tokens)` run of rows (the encoder's unpadded
+    /// path when every sequence's tokens come before its padding, see [`super::unpadded`]):
+    /// the same values as [`FusedAttention::forward_real_queries`] at the real positions,
+    /// without laying the rows out as a padded batch first. No gradient flows.
+    pub fn forward_spans(
+        query: &Tensor,
+        key: &Tensor,
+        value: &Tensor,
+        spans: &Arc<[(usize, usize)]>,
+        heads: usize,
+    ) -> Result<Tensor> {
+        let longest = spans.iter().map(|&(_, len)| len).max().unwrap_or(0);
+        let op = FusedAttention {
+            spans: Some(spans.clone()),
+            ..FusedAttention::new(&vec![1u8; longest].into(), heads, None)
+        };
+        let (query, key, value) = (query.contiguous()?, key.contiguous()?, value.contiguous()?);
+        query.apply_op3_no_bwd(&key, &value, &op)
+    }
+
     /// The gradients of `query`, `key` and `value` for the output gradient `grad` of
     /// [`FusedAttention::forward`] called with the same arguments (the same `dropout` seed gives
     /// the same masks); for the encoder's hand-written backward pass ([`super::tape`]).
@@ -130,8 +168,26 @@ impl FusedAttention {
         ))
     }
 
-    /// The (sequence, head) blocks' shared geometry for inputs of `shape`.
+    /// The (sequence, head) blocks' shared geometry for inputs of `shape`: `(batch, seq,
+    /// hidden)`, or `(tokens, hidden)` over spans (`batch` the spans, `seq` the longest).
     fn geometry(&self, shape: &Shape) -> Result<Geometry> {
+        if let Some(spans) = &self.spans {
+            let (tokens, hidden) = shape.dims2()?;
+            let fits = spans.iter().all(|&(first, len)| first + len <= tokens);
+            if self.heads == 0 || !hidden.is_multiple_of(self.heads) || !fits {
+                candle_core::bail!(
+                    "fused attention: heads or spans do not fit ({tokens}, {hidden})"
+                );
+            }
+            let head_dim = hidden / self.heads;
+            return Ok(Geometry {
+                batch: spans.len(),
+                seq: self.mask.len(),
+                hidden,
+                head_dim,
+                scale: 1.0 / (head_dim as f32).sqrt(),
+            });
+        }
         let (batch, seq, hidden) = shape.dims3()?;
         if self.heads == 0 || !hidden.is_multiple_of(self.heads) || self.mask.len() != batch * seq {
             candle_core::bail!(
@@ -148,21 +204,20 @@ impl FusedAttention {
         })
     }
 
-    /// Block `task` = (sequence, head): writes the attention weights of its queries over its
-    /// first `keys` keys into `probs` (`queries × keys`, dropout applied when `dropped`), and
-    /// returns `(queries, keys)` and the block's offset in the `(batch, seq, hidden)` buffers.
-    /// `queries` is `seq`, or `keys` with [`FusedAttention::forward_real_queries`].
-    fn weights(
-        &self,
-        g: &Geometry,
-        task: usize,
-        q: &[f32],
-        k: &[f32],
-        probs: &mut [f32],
-        dropped: bool,
-    ) -> (usize, usize, usize) {
+    /// Where block `task` = (sequence, head) lies. `queries` is `seq`, or `keys` with
+    /// [`FusedAttention::forward_real_queries`]; over spans, the run's tokens.
+    fn block(&self, g: &Geometry, task: usize) -> Block<'_> {
         let b = task / self.heads;
         let h = task % self.heads;
+        if let Some(spans) = &self.spans {
+            let (first, len) = spans[b];
+            return Block {
+                offset: first * g.hidden + h * g.head_dim,
+                queries: len,
+                keys: len,
+                mask: &self.mask[..len],
+            };
+        }
         let mask = &self.mask[b * g.seq..(b + 1) * g.seq];
         // Keys after the last real token are padding: leave them out of every product.
         let keys = mask
@@ -175,13 +230,44 @@ impl FusedAttention {
             // A sequence of padding only has no query to keep: its rows stay zero.
             (true, false) => 0,
         };
-        let offset = b * g.seq * g.hidden + h * g.head_dim;
+        Block {
+            offset: b * g.seq * g.hidden + h * g.head_dim,
+            queries,
+            keys,
+            mask,
+        }
+    }
+
+    /// Block `task` = (sequence, head): writes the attention weights of its queries over its
+    /// first `keys` keys into `probs` (`queries × keys`, dropout applied when `dropped`), and
+    /// returns `(queries, keys)` and the block's offset in the input buffers (see
+    /// [`FusedAttention::block`]).
+    fn weights(
+        &self,
+        g: &Geometry,
+        task: usize,
+        q: &[f32],
+        k: &[f32],
+        probs: &mut [f32],
+        dropped: bool,
+    ) -> (usize, usize, usize) {
+        let Block {
+            offset,
+            queries,
+            keys,
+            mask,
+        } = self.block(g, task);
         let probs = &mut probs[..queries * keys];
         if queries == 0 {
             return (queries, keys, offset);
         }
-        // SAFETY: `q` and `k` hold (batch, seq, hidden); the block at `offset` spans seq rows of
-        // head_dim columns with row stride `hidden`. `probs` holds seq × keys floats.
+        let probs = &mut probs[..queries * keys];
+        if queries == 0 {
+            return (queries, keys, offset);
+        }
+        // SAFETY: `q` and `k` hold (batch, seq, hidden), or (tokens, hidden) with every span
+        // inside (checked in `geometry`); the block at `offset` spans `queries` and `keys` rows
+        // of head_dim columns with row stride `hidden`. `probs` holds seq × seq floats.
         unsafe {
             block_matmul(
                 queries,
@@ -476,7 +562,7 @@ impl CustomOp3 for FusedAttention {
             contiguous_f32(s2, l2, "fused attention")?,
             contiguous_f32(s3, l3, "fused attention")?,
         );
-        let mut out = vec![0f32; g.batch * g.seq * g.hidden];
+        let mut out = vec![0f32; l1.shape().elem_count()];
         let shared = SharedOut(out.as_mut_ptr());
         (0..g.batch * self.heads).into_par_iter().for_each_init(
             || vec![0f32; g.seq * g.seq],
@@ -526,6 +612,7 @@ impl CustomOp3 for FusedAttention {
 #[cfg(test)]
 mod tests {
     use super::super::kernel_test_support::max_abs_difference;
+    use super::super::unpadded::RealTokens;
     use super::*;
     use candle_core::{Device, IndexOp, Var, D};
 
@@ -668,6 +755,37 @@ mod tests {
                     assert_eq!(largest.to_scalar::<f32>().unwrap(), 0.0, "({b}, {t})");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn runs_of_real_rows_match_the_real_queries_of_the_padded_batch() {
+        let (q, k, v, _, _) = inputs();
+        let (batch, seq, _) = SHAPE;
+        // Padding at the end, and a sequence of padding only.
+        for mask in [
+            vec![1, 1, 1, 0, 0, 1, 1, 1, 1, 1],
+            vec![0, 0, 0, 0, 0, 1, 1, 0, 0, 0],
+        ] {
+            let real = RealTokens::of(&mask, batch, seq, &Device::Cpu)
+                .unwrap()
+                .unwrap();
+            let spans = real.spans().expect("padding at the end only");
+            let rows = |x: &Var| real.gather(x.as_tensor()).unwrap();
+            let got = FusedAttention::forward_spans(&rows(&q), &rows(&k), &rows(&v), spans, HEADS)
+                .unwrap();
+            let mask: Arc<[u8]> = mask.into();
+            let padded = FusedAttention::forward_real_queries(
+                q.as_tensor(),
+                k.as_tensor(),
+                v.as_tensor(),
+                &mask,
+                HEADS,
+            )
+            .unwrap();
+            let want = real.gather(&padded).unwrap();
+            assert_eq!(got.dims(), want.dims());
+            assert!(max_abs_difference(&got, &want) < 1e-6);
         }
     }
 

@@ -7,7 +7,11 @@
 //! blocks on the rows, and lays them out as `(batch, seq, hidden)` only for attention, which
 //! needs each sequence as a block. Padding only ever reaches padding (attention leaves padded
 //! keys out), so the real tokens' states are those of the padded computation; the padded
-//! positions of the result are zero.
+//! positions of the result are zero. Where every sequence's tokens come before its padding (as
+//! the tokenizer pads), each sequence is a run of consecutive rows ([`RealTokens::spans`]), and
+//! attention reads the rows in place instead of a padded copy.
+
+use std::sync::Arc;
 
 use candle_core::{DType, Device, Result, Tensor};
 
@@ -19,6 +23,9 @@ pub struct RealTokens {
     /// For each of the `batch·seq` positions, its row among the real tokens, or `tokens` (one
     /// past them: a row of zeros) for padding.
     scatter: Tensor,
+    /// Per sequence, its first row and its number of tokens, when each sequence's tokens are
+    /// its first positions.
+    spans: Option<Arc<[(usize, usize)]>>,
     batch: usize,
     seq: usize,
     tokens: usize,
@@ -56,10 +63,17 @@ impl RealTokens {
         Ok(Some(RealTokens {
             gather: Tensor::from_vec(gather, tokens, device)?,
             scatter: Tensor::from_vec(scatter, batch * seq, device)?,
+            spans: spans_of(mask, seq),
             batch,
             seq,
             tokens,
         }))
+    }
+
+    /// Each sequence's run of rows, `(first row, tokens)`, when every sequence's tokens come
+    /// before its padding; `None` when a sequence has padding before a token.
+    pub fn spans(&self) -> Option<&Arc<[(usize, usize)]>> {
+        self.spans.as_ref()
     }
 
     /// The number of real tokens.
@@ -83,6 +97,21 @@ impl RealTokens {
             .index_select(&self.scatter, 0)?
             .reshape((self.batch, self.seq, width))
     }
+}
+
+/// The runs of [`RealTokens::spans`] for a mask of sequences `seq` long (`seq > 0`).
+fn spans_of(mask: &[u8], seq: usize) -> Option<Arc<[(usize, usize)]>> {
+    let mut first = 0;
+    let mut spans = Vec::with_capacity(mask.len() / seq.max(1));
+    for sequence in mask.chunks_exact(seq.max(1)) {
+        let tokens = sequence.iter().take_while(|&&m| m != 0).count();
+        if sequence[tokens..].iter().any(|&m| m != 0) {
+            return None;
+        }
+        spans.push((first, tokens));
+        first += tokens;
+    }
+    Some(spans.into())
 }
 
 #[cfg(test)]
@@ -111,11 +140,20 @@ mod tests {
                 [16., 17.]
             ]
         );
+        // The second sequence has a hole: no runs.
+        assert!(real.spans().is_none());
         let back = real.scatter(&rows).unwrap().flatten_all().unwrap();
         let want: Vec<f32> = (0..18)
             .map(|i| if mask[i / 2] != 0 { i as f32 } else { 0.0 })
             .collect();
         assert_eq!(back.to_vec1::<f32>().unwrap(), want);
+    }
+
+    #[test]
+    fn sequences_padded_at_the_end_are_runs_of_rows() {
+        let mask = [1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0];
+        let real = RealTokens::of(&mask, 4, 3, &Device::Cpu).unwrap().unwrap();
+        assert_eq!(&real.spans().unwrap()[..], [(0, 2), (2, 0), (2, 3), (5, 1)]);
     }
 
     #[test]
