@@ -16,7 +16,8 @@ pub fn exp(x: f32) -> f32 {
     const LN2_LO: f32 = 1.428_606_8e-6;
     // Below this e^x is 0 in f32 (and 2^n would leave the normal range).
     let x = x.clamp(-87.0, 88.0);
-    let n = (x * LOG2_E).round();
+    // Ties to even, as the AVX-512 softmax rounds (one instruction there).
+    let n = (x * LOG2_E).round_ties_even();
     let r = x - n * LN2_HI - n * LN2_LO;
     let p = 1.0
         + r * (1.0
@@ -217,7 +218,113 @@ macro_rules! dispatch {
 
 dispatch!(gelu_in_place(xs: &mut [f32]) => gelu_loop);
 dispatch!(gelu_backward_in_place(xs: &[f32], grads: &mut [f32]) => gelu_backward_loop);
-dispatch!(masked_softmax(row: &mut [f32], mask: &[u8]) => masked_softmax_loop);
+dispatch!(masked_softmax_portable(row: &mut [f32], mask: &[u8]) => masked_softmax_loop);
+
+/// Softmax of `row` over the positions where `mask` is non-zero; masked positions get 0 (a row
+/// without a token is all 0). Written out in AVX-512 where the CPU has it: the compiler left the
+/// portable loop ([`masked_softmax_portable`]) mostly scalar, with the mask's bytes inserted one
+/// by one (perf and objdump, a twelfth of a forward pass).
+pub fn masked_softmax(row: &mut [f32], mask: &[u8]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        // SAFETY: the CPU has AVX-512F.
+        return unsafe { avx512::masked_softmax(row, mask) };
+    }
+    masked_softmax_portable(row, mask);
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx512 {
+    use std::arch::x86_64::*;
+
+    /// `e^x` on 16 lanes, as [`super::exp`] computes it (the polynomial with fused
+    /// multiply-adds).
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn exp16(x: __m512) -> __m512 {
+        const LOG2_E: f32 = std::f32::consts::LOG2_E;
+        const LN2_HI: f32 = 0.693_145_75;
+        const LN2_LO: f32 = 1.428_606_8e-6;
+        let x = _mm512_min_ps(
+            _mm512_max_ps(x, _mm512_set1_ps(-87.0)),
+            _mm512_set1_ps(88.0),
+        );
+        let n = _mm512_roundscale_ps::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(
+            _mm512_mul_ps(x, _mm512_set1_ps(LOG2_E)),
+        );
+        let r = _mm512_fnmadd_ps(n, _mm512_set1_ps(LN2_HI), x);
+        let r = _mm512_fnmadd_ps(n, _mm512_set1_ps(LN2_LO), r);
+        let mut p = _mm512_set1_ps(1.0 / 720.0);
+        for c in [1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 1.0] {
+            p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(c));
+        }
+        let exponent = _mm512_slli_epi32::<23>(_mm512_add_epi32(
+            _mm512_cvtps_epi32(n),
+            _mm512_set1_epi32(127),
+        ));
+        _mm512_mul_ps(p, _mm512_castsi512_ps(exponent))
+    }
+
+    /// The lanes of the 16 positions from `i` (fewer at the end of the row) that are tokens.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn tokens(mask: &[u8], i: usize) -> __mmask16 {
+        let bytes = if mask.len() - i >= 16 {
+            _mm_loadu_si128(mask.as_ptr().add(i) as *const __m128i)
+        } else {
+            let mut tail = [0u8; 16];
+            tail[..mask.len() - i].copy_from_slice(&mask[i..]);
+            _mm_loadu_si128(tail.as_ptr() as *const __m128i)
+        };
+        let wide = _mm512_cvtepu8_epi32(bytes);
+        _mm512_test_epi32_mask(wide, wide)
+    }
+
+    /// The first `width ≤ 16` lanes.
+    #[inline]
+    fn lanes(width: usize) -> __mmask16 {
+        ((1u32 << width.min(16)) - 1) as __mmask16
+    }
+
+    /// [`super::masked_softmax`] on 16 lanes: maximum, exponentials and their sum, scaling.
+    ///
+    /// # Safety
+    /// Needs AVX-512F.
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn masked_softmax(row: &mut [f32], mask: &[u8]) {
+        let n = row.len().min(mask.len());
+        let (row, mask) = (&mut row[..n], &mask[..n]);
+        let at = row.as_mut_ptr();
+        let mut top = _mm512_set1_ps(f32::NEG_INFINITY);
+        for i in (0..n).step_by(16) {
+            let k = tokens(mask, i);
+            top = _mm512_mask_max_ps(top, k, top, _mm512_maskz_loadu_ps(k, at.add(i)));
+        }
+        let max = _mm512_reduce_max_ps(top);
+        if max == f32::NEG_INFINITY {
+            row.fill(0.0);
+            return;
+        }
+        let max = _mm512_set1_ps(max);
+        let mut sums = _mm512_setzero_ps();
+        for i in (0..n).step_by(16) {
+            let k = tokens(mask, i);
+            let x = _mm512_maskz_loadu_ps(k, at.add(i));
+            let e = _mm512_maskz_mov_ps(k, exp16(_mm512_sub_ps(x, max)));
+            _mm512_mask_storeu_ps(at.add(i), lanes(n - i), e);
+            sums = _mm512_add_ps(sums, e);
+        }
+        let sum = _mm512_reduce_add_ps(sums);
+        if sum > 0.0 {
+            let inverse = _mm512_set1_ps(1.0 / sum);
+            for i in (0..n).step_by(16) {
+                let k = lanes(n - i);
+                let x = _mm512_maskz_loadu_ps(k, at.add(i));
+                _mm512_mask_storeu_ps(at.add(i), k, _mm512_mul_ps(x, inverse));
+            }
+        }
+    }
+}
 dispatch!(sum(xs: &[f32]) -> f32 => sum_loop);
 dispatch!(dot(a: &[f32], b: &[f32]) -> f32 => dot_loop);
 dispatch!(add_layer_norm(a: &[f32], b: &[f32], weight: &[f32], bias: &[f32], eps: f32, out: &mut [f32]) => add_layer_norm_loop);
@@ -369,6 +476,33 @@ mod tests {
             let want_dot: f64 = a.iter().zip(&b).map(|(&x, &y)| x as f64 * y as f64).sum();
             assert!((sum(&a) as f64 - want_sum).abs() < 1e-4, "len {len}");
             assert!((dot(&a, &b) as f64 - want_dot).abs() < 1e-4, "len {len}");
+        }
+    }
+
+    #[test]
+    fn the_avx512_softmax_agrees_with_the_portable_loop() {
+        for n in [1, 5, 16, 17, 31, 128, 200] {
+            let row: Vec<f32> = (0..n)
+                .map(|i| ((i * 37 % 23) as f32 - 11.0) * 0.9)
+                .collect();
+            for mask in [
+                vec![1u8; n],
+                (0..n).map(|i| u8::from(i % 3 != 1)).collect(),
+                vec![0u8; n],
+            ] {
+                let (mut fast, mut portable) = (row.clone(), row.clone());
+                masked_softmax(&mut fast, &mask);
+                masked_softmax_portable(&mut portable, &mask);
+                for (i, (a, b)) in fast.iter().zip(&portable).enumerate() {
+                    assert!(
+                        (a - b).abs() <= 1e-6 * b.abs().max(1e-3),
+                        "n {n}, {i}: {a} vs {b}"
+                    );
+                    if mask[i] == 0 {
+                        assert_eq!(*a, 0.0);
+                    }
+                }
+            }
         }
     }
 
