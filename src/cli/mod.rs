@@ -29,11 +29,12 @@ pub const DEFAULT_MODEL: &str = "models/stance-default";
 pub struct Cli {
     /// Arithmetic of the encoder's linear layers at inference: f32; bf16 (operands rounded to
     /// bfloat16, sums in f32; AVX-512 BF16, or AMX tiles); int8 (dynamic quantization, exact
-    /// integer sums; AVX-512 VNNI; opt-in, it moves accuracy more, docs/results.md); or auto:
-    /// bf16 where a timed linear layer ran at least 1.1x as fast as f32, else f32. The timing
-    /// is done once per machine and recorded in ~/.cache/stance (or STANCE_CACHE_DIR), so every
-    /// later run picks the same (`stance model info` shows it). A CPU without the instructions
-    /// runs f32. Training is f32 (see `stance train --mixed-precision`).
+    /// integer sums; AVX-512 VNNI, or AMX tiles; opt-in, it moves accuracy more,
+    /// docs/results.md); or auto: bf16 where a timed linear layer ran at least 1.1x as fast as
+    /// f32, else f32. The timing is done once per machine and recorded in ~/.cache/stance (or
+    /// STANCE_CACHE_DIR), so every later run picks the same (`stance model info` shows it). A
+    /// CPU without the instructions runs f32. Training is f32 (see `stance train
+    /// --mixed-precision`).
     #[arg(
         long,
         global = true,
