@@ -20,8 +20,6 @@ use super::epilogue::Epilogue;
 
 /// Inputs per tile step: a row of an activation tile holds 32 bf16 (64 bytes).
 pub const STEP: usize = 32;
-/// Rows per parallel task.
-const TASK_ROWS: usize = 2 * BLOCK;
 /// bf16 values of one packed weight tile (16 input pairs × 16 columns × 2).
 const WEIGHT_TILE: usize = TILE * TILE * 2;
 
@@ -212,8 +210,8 @@ impl TileWeights {
         None
     }
 
-    /// The product on `unit`; `configure` loads the tile configuration in each task first (and
-    /// releases the tiles after), as the hardware needs.
+    /// The product on `unit`; `configure` loads the tile configuration in each task (as the
+    /// hardware needs; see [`amx_tiles::in_tasks`]).
     pub fn matmul_on<U: TileUnit + Sync>(
         &self,
         unit: &U,
@@ -221,35 +219,19 @@ impl TileWeights {
         epilogue: Epilogue,
         configure: bool,
     ) -> Option<Vec<f32>> {
-        if self.inner == 0 || !rows.len().is_multiple_of(self.inner) {
-            return None;
-        }
-        let m = rows.len() / self.inner;
-        let mut out = vec![0f32; m * self.out];
-        out.par_chunks_mut(TASK_ROWS * self.out)
-            .zip(rows.par_chunks(TASK_ROWS * self.inner))
-            .for_each_init(Vec::new, |a, (out, rows)| {
-                // SAFETY: the buffers have the sizes `task` describes; `configure` is set only
-                // for the hardware, which `supported()` checked.
-                unsafe { self.task(unit, rows, out, a, configure) };
+        // SAFETY: `configure` is set only for the hardware, which `supported()` checked; `task`
+        // writes every output of its rows.
+        unsafe {
+            amx_tiles::in_tasks(rows, self.inner, self.out, configure, |rows, out, a| {
+                self.task(unit, rows, out, a);
                 epilogue.finish(out);
-            });
-        Some(out)
+            })
+        }
     }
 
     /// One task's rows: rounded to bf16 into `a` (zero rows up to whole blocks, zero inputs up
     /// to whole steps), then every panel over every block.
-    ///
-    /// # Safety
-    /// With `configure`, the CPU has AMX and the process holds the tile state.
-    unsafe fn task<U: TileUnit>(
-        &self,
-        unit: &U,
-        rows: &[f32],
-        out: &mut [f32],
-        a: &mut Vec<u16>,
-        configure: bool,
-    ) {
+    fn task<U: TileUnit>(&self, unit: &U, rows: &[f32], out: &mut [f32], a: &mut Vec<u16>) {
         let width = self.steps * STEP;
         let m = rows.len() / self.inner;
         let blocks = m.div_ceil(BLOCK);
@@ -260,10 +242,6 @@ impl TileWeights {
                 *d = to_bf16(s);
             }
         }
-        #[cfg(target_arch = "x86_64")]
-        if configure {
-            amx_tiles::configure();
-        }
         let mut c = [0f32; BLOCK * BLOCK];
         let panel_len = self.steps * 2 * WEIGHT_TILE;
         for (p, panel) in self.panels.chunks_exact(panel_len).enumerate() {
@@ -272,13 +250,18 @@ impl TileWeights {
             let bias = &self.bias[first..][..BLOCK];
             for block in 0..blocks {
                 let r0 = block * BLOCK;
-                unit.block(
-                    a.as_ptr().add(r0 * width),
-                    width * 2,
-                    panel.as_ptr(),
-                    self.steps,
-                    &mut c,
-                );
+                // SAFETY: `a` holds whole blocks of rows, `width` inputs each; the panel holds
+                // `steps` packed steps; where the unit is hardware, `in_tasks` loaded the tiles'
+                // configuration on this thread.
+                unsafe {
+                    unit.block(
+                        a.as_ptr().add(r0 * width),
+                        width * 2,
+                        panel.as_ptr(),
+                        self.steps,
+                        &mut c,
+                    )
+                };
                 for r in r0..m.min(r0 + BLOCK) {
                     let dst = &mut out[r * self.out + first..][..cols];
                     let src = &c[(r - r0) * BLOCK..][..cols];
@@ -287,10 +270,6 @@ impl TileWeights {
                     }
                 }
             }
-        }
-        #[cfg(target_arch = "x86_64")]
-        if configure {
-            amx_tiles::release();
         }
     }
 }

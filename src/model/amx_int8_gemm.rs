@@ -16,16 +16,12 @@
 //! the tile arithmetic sits behind [`TileUnit`], with [`Emulated`] doing it in scalar code over
 //! the same memory, so packing and walk are tested on every CPU.
 
-use rayon::prelude::*;
-
 use super::amx_tiles::{self, TileOp, BLOCK, TILE, WEIGHT_TILE_BYTES};
 use super::epilogue::Epilogue;
 use super::int8_gemm::{quantize_rows, QuantizedColumns};
 
 /// Inputs per tile step: a row of an activation tile holds 64 bytes.
 pub const STEP: usize = 64;
-/// Rows per parallel task.
-const TASK_ROWS: usize = 2 * BLOCK;
 /// Inputs per group `tdpbusd` sums into one lane.
 const QUAD: usize = 4;
 
@@ -199,8 +195,8 @@ impl QuantizedTiles {
         None
     }
 
-    /// The product on `unit`; `configure` loads the tile configuration in each task first (and
-    /// releases the tiles after), as the hardware needs.
+    /// The product on `unit`; `configure` loads the tile configuration in each task (as the
+    /// hardware needs; see [`amx_tiles::in_tasks`]).
     pub fn matmul_on<U: TileUnit + Sync>(
         &self,
         unit: &U,
@@ -208,49 +204,38 @@ impl QuantizedTiles {
         epilogue: Epilogue,
         configure: bool,
     ) -> Option<Vec<f32>> {
-        if self.inner == 0 || !rows.len().is_multiple_of(self.inner) {
-            return None;
-        }
-        let m = rows.len() / self.inner;
-        let mut out = vec![0f32; m * self.out];
-        out.par_chunks_mut(TASK_ROWS * self.out)
-            .zip(rows.par_chunks(TASK_ROWS * self.inner))
-            .for_each_init(
-                || (Vec::new(), Vec::new()),
-                |(a, row_scales), (out, rows)| {
-                    // SAFETY: the buffers have the sizes `task` describes; `configure` is set
-                    // only for the hardware, which `supported()` checked.
-                    unsafe { self.task(unit, rows, out, a, row_scales, configure) };
+        // SAFETY: `configure` is set only for the hardware, which `supported()` checked; `task`
+        // writes every output of its rows.
+        unsafe {
+            amx_tiles::in_tasks(
+                rows,
+                self.inner,
+                self.out,
+                configure,
+                |rows, out, (a, row_scales): &mut (Vec<u8>, Vec<f32>)| {
+                    self.task(unit, rows, out, a, row_scales);
                     epilogue.finish(out);
                 },
-            );
-        Some(out)
+            )
+        }
     }
 
     /// One task's rows: quantized into `a` (rows up to whole blocks, inputs up to whole steps,
     /// the padding at the zero point, which meets zero weights), then every panel over every
     /// block.
-    ///
-    /// # Safety
-    /// With `configure`, the CPU has AMX-INT8 and the process holds the tile state.
-    unsafe fn task<U: TileUnit>(
+    fn task<U: TileUnit>(
         &self,
         unit: &U,
         rows: &[f32],
         out: &mut [f32],
         a: &mut Vec<u8>,
         row_scales: &mut Vec<f32>,
-        configure: bool,
     ) {
         let width = self.steps * STEP;
         let m = rows.len() / self.inner;
         let blocks = m.div_ceil(BLOCK);
         quantize_rows(rows, self.inner, width, a, row_scales);
         a.resize(blocks * BLOCK * width, 0);
-        #[cfg(target_arch = "x86_64")]
-        if configure {
-            amx_tiles::configure();
-        }
         let mut c = [0i32; BLOCK * BLOCK];
         let panel_len = self.steps * 2 * WEIGHT_TILE_BYTES;
         for (p, panel) in self.panels.chunks_exact(panel_len).enumerate() {
@@ -263,13 +248,18 @@ impl QuantizedTiles {
             };
             for block in 0..blocks {
                 let r0 = block * BLOCK;
-                unit.block(
-                    a.as_ptr().add(r0 * width),
-                    width,
-                    panel.as_ptr(),
-                    self.steps,
-                    &mut c,
-                );
+                // SAFETY: `a` holds whole blocks of rows, `width` inputs each; the panel holds
+                // `steps` packed steps; where the unit is hardware, `in_tasks` loaded the tiles'
+                // configuration on this thread.
+                unsafe {
+                    unit.block(
+                        a.as_ptr().add(r0 * width),
+                        width,
+                        panel.as_ptr(),
+                        self.steps,
+                        &mut c,
+                    )
+                };
                 for r in r0..m.min(r0 + BLOCK) {
                     columns.finish(
                         &c[(r - r0) * BLOCK..][..cols],
@@ -278,10 +268,6 @@ impl QuantizedTiles {
                     );
                 }
             }
-        }
-        #[cfg(target_arch = "x86_64")]
-        if configure {
-            amx_tiles::release();
         }
     }
 }
@@ -330,7 +316,7 @@ impl Columns<'_> {
 #[cfg(test)]
 mod tests {
     use super::super::int8_gemm::{self, quantize, scale_of, QuantizedWeights};
-    use super::super::kernel_test_support::{wave, worst_difference};
+    use super::super::kernel_test_support::{quantized_reference, wave, worst_difference};
     use super::*;
 
     #[test]
@@ -363,33 +349,6 @@ mod tests {
         assert!(packed.scales[out..].iter().all(|&s| s == 0.0));
     }
 
-    /// The product from the same quantized integers, summed exactly, in f64.
-    fn quantized_reference(rows: &[f32], w: &[f32], bias: &[f32], out: usize) -> Vec<f32> {
-        let k = w.len() / out;
-        let quantized = |values: &[f32]| {
-            let scale = scale_of(values);
-            let q: Vec<i64> = values
-                .iter()
-                .map(|&v| quantize(v, 1.0 / scale) as i64)
-                .collect();
-            (scale, q)
-        };
-        let weights: Vec<_> = (0..out).map(|n| quantized(&w[n * k..][..k])).collect();
-        rows.chunks_exact(k)
-            .flat_map(|row| {
-                let (row_scale, x) = quantized(row);
-                weights
-                    .iter()
-                    .zip(bias)
-                    .map(move |((w_scale, q), &b)| {
-                        let dot: i64 = x.iter().zip(q).map(|(a, b)| a * b).sum();
-                        (dot as f64 * (row_scale * w_scale) as f64 + b as f64) as f32
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect()
-    }
-
     #[test]
     fn the_tile_walk_gives_the_quantized_product_for_ragged_shapes() {
         // Rows not a multiple of a block or a task, columns not of a panel, inputs not of a
@@ -402,7 +361,7 @@ mod tests {
             let got = packed
                 .matmul_on(&Emulated, &rows, Epilogue::Bias, false)
                 .unwrap();
-            let expected = quantized_reference(&rows, &w, &bias, out);
+            let expected = quantized_reference(&rows, &w, &bias, m, out, k);
             let worst = worst_difference(&got, &expected);
             assert!(worst < 1e-5, "({m}, {out}, {k}): worst difference {worst}");
         }
@@ -433,7 +392,7 @@ mod tests {
     fn zero_rows_give_the_bias_and_the_extremes_stay_exact() {
         // A zero row quantizes to the zero point everywhere: only the bias is left. A row of
         // ±largest values reaches ±127 in every input: the i32 sums must hold them.
-        let (out, k) = (3, 1536);
+        let (m, out, k) = (2, 3, 1536);
         let mut rows = vec![0f32; k];
         rows.extend((0..k).map(|i| if i % 2 == 0 { 4.0 } else { -4.0 }));
         let w: Vec<f32> = (0..out * k)
@@ -445,7 +404,7 @@ mod tests {
             .matmul_on(&Emulated, &rows, Epilogue::Bias, false)
             .unwrap();
         assert_eq!(&got[..out], &bias[..]);
-        let expected = quantized_reference(&rows, &w, &bias, out);
+        let expected = quantized_reference(&rows, &w, &bias, m, out, k);
         assert!(worst_difference(&got, &expected) < 1e-6);
         // Column 0 agrees with the row's signs in every input, column 1 disagrees everywhere.
         assert!((got[out] - (4.0 * k as f32 + 0.5)).abs() < 1.0);

@@ -128,6 +128,49 @@ pub unsafe fn release() {
     std::arch::asm!("tilerelease", options(nostack, nomem));
 }
 
+/// Rows per parallel task of both AMX kernels: two blocks.
+pub const TASK_ROWS: usize = 2 * BLOCK;
+
+/// The frame both AMX kernels run their product in: `rows` (`m × inner`, row-major f32) split
+/// into tasks of [`TASK_ROWS`] rows in parallel, each writing its rows of the `m × out` result
+/// through `task(rows, out, scratch)` (scratch buffers kept per thread). With `configure`, each
+/// task loads the tile configuration first and releases the tiles after, as the hardware needs.
+/// `None` for rows that are not whole rows of `inner`.
+///
+/// # Safety
+/// With `configure`, the CPU has AMX and the process holds the tile state ([`runs`]); `task`
+/// writes every element of its `out`.
+pub unsafe fn in_tasks<S: Default + Send>(
+    rows: &[f32],
+    inner: usize,
+    out_width: usize,
+    configure: bool,
+    task: impl Fn(&[f32], &mut [f32], &mut S) + Sync,
+) -> Option<Vec<f32>> {
+    use rayon::prelude::*;
+    if inner == 0 || !rows.len().is_multiple_of(inner) {
+        return None;
+    }
+    let m = rows.len() / inner;
+    let mut out = vec![0f32; m * out_width];
+    out.par_chunks_mut(TASK_ROWS * out_width)
+        .zip(rows.par_chunks(TASK_ROWS * inner))
+        .for_each_init(S::default, |scratch, (out, rows)| {
+            #[cfg(target_arch = "x86_64")]
+            if configure {
+                // SAFETY: the caller vouches for the tile state.
+                unsafe { self::configure() };
+            }
+            task(rows, out, scratch);
+            #[cfg(target_arch = "x86_64")]
+            if configure {
+                // SAFETY: as above; the tiles were configured on this thread.
+                unsafe { release() };
+            }
+        });
+    Some(out)
+}
+
 /// The walk over one 32 × 32 block in assembly: `$op` is the product's mnemonic.
 #[cfg(target_arch = "x86_64")]
 macro_rules! tile_walk {

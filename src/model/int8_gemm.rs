@@ -385,38 +385,8 @@ mod kernel {
 
 #[cfg(test)]
 mod tests {
-    use super::super::kernel_test_support::{wave, worst_difference};
+    use super::super::kernel_test_support::{quantized_reference, wave, worst_difference};
     use super::*;
-
-    /// The product the kernel must compute, from the same quantized integers, summed exactly.
-    fn quantized_reference(
-        rows: &[f32],
-        w: &[f32],
-        bias: &[f32],
-        m: usize,
-        out: usize,
-        k: usize,
-    ) -> Vec<f32> {
-        let quantized = |values: &[f32]| {
-            let scale = scale_of(values);
-            let q: Vec<i64> = values
-                .iter()
-                .map(|&v| quantize(v, 1.0 / scale) as i64)
-                .collect();
-            (scale, q)
-        };
-        let weights: Vec<_> = (0..out).map(|n| quantized(&w[n * k..][..k])).collect();
-        let mut c = vec![0f32; m * out];
-        for r in 0..m {
-            let (row_scale, x) = quantized(&rows[r * k..][..k]);
-            for (n, (w_scale, q)) in weights.iter().enumerate() {
-                let dot: i64 = x.iter().zip(q).map(|(a, b)| a * b).sum();
-                c[r * out + n] =
-                    (dot as f64 * (row_scale * w_scale) as f64 + bias[n] as f64) as f32;
-            }
-        }
-        c
-    }
 
     #[test]
     fn quantization_is_symmetric_and_rounds_to_nearest_even() {
