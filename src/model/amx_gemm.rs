@@ -211,8 +211,10 @@ impl TileWeights {
     }
 
     /// The product on `unit`; `configure` loads the tile configuration in each task (as the
-    /// hardware needs; see [`amx_tiles::in_tasks`]).
-    pub fn matmul_on<U: TileUnit + Sync>(
+    /// hardware needs; see [`amx_tiles::in_tasks`]). Crate-private: `configure` must be set
+    /// exactly when `unit` is the hardware and [`supported`] said yes, which [`Self::matmul`]
+    /// ensures and the tests (emulation, no configuration) keep to.
+    pub(crate) fn matmul_on<U: TileUnit + Sync>(
         &self,
         unit: &U,
         rows: &[f32],
@@ -222,10 +224,14 @@ impl TileWeights {
         // SAFETY: `configure` is set only for the hardware, which `supported()` checked; `task`
         // writes every output of its rows.
         unsafe {
-            amx_tiles::in_tasks(rows, self.inner, self.out, configure, |rows, out, a| {
-                self.task(unit, rows, out, a);
-                epilogue.finish(out);
-            })
+            amx_tiles::in_tasks(
+                rows,
+                self.inner,
+                self.out,
+                configure,
+                epilogue,
+                |rows, out, a| self.task(unit, rows, out, a),
+            )
         }
     }
 

@@ -113,7 +113,8 @@ impl TileUnit for Emulated {
 /// Panel `p` (32 output columns) holds, per step `s` of 64 inputs, two tiles (column halves
 /// `h`), each 16 input quads `j` × 16 columns `c` × 4: `q[32p + 16h + c][64s + 4j + t]`.
 /// Columns past `out` and inputs past `in` are zero; the column arrays are padded to whole
-/// panels.
+/// panels. As for the VNNI kernel, the i32 sums are exact up to about 66,000 inputs
+/// (255 · 127 · k < 2³¹), far above the encoder's widths.
 #[derive(Debug, Clone)]
 pub struct QuantizedTiles {
     panels: Vec<i8>,
@@ -196,8 +197,10 @@ impl QuantizedTiles {
     }
 
     /// The product on `unit`; `configure` loads the tile configuration in each task (as the
-    /// hardware needs; see [`amx_tiles::in_tasks`]).
-    pub fn matmul_on<U: TileUnit + Sync>(
+    /// hardware needs; see [`amx_tiles::in_tasks`]). Crate-private: `configure` must be set
+    /// exactly when `unit` is the hardware and [`supported`] said yes, which [`Self::matmul`]
+    /// ensures and the tests (emulation, no configuration) keep to.
+    pub(crate) fn matmul_on<U: TileUnit + Sync>(
         &self,
         unit: &U,
         rows: &[f32],
@@ -212,9 +215,9 @@ impl QuantizedTiles {
                 self.inner,
                 self.out,
                 configure,
+                epilogue,
                 |rows, out, (a, row_scales): &mut (Vec<u8>, Vec<f32>)| {
-                    self.task(unit, rows, out, a, row_scales);
-                    epilogue.finish(out);
+                    self.task(unit, rows, out, a, row_scales)
                 },
             )
         }
@@ -428,6 +431,20 @@ mod tests {
                     .unwrap();
                 assert_eq!(got, expected, "AMX int8 differs from the emulation");
             }
+        }
+    }
+
+    #[test]
+    fn no_rows_or_no_columns_give_an_empty_product() {
+        let packed = QuantizedTiles::new(&[1.0; 6], None, 2, 3);
+        let none = packed.matmul_on(&Emulated, &[], Epilogue::Bias, false);
+        assert_eq!(none, Some(Vec::new()));
+        let narrow = QuantizedTiles::new(&[], None, 0, 3);
+        let none = narrow.matmul_on(&Emulated, &[1.0; 6], Epilogue::Bias, false);
+        assert_eq!(none, Some(Vec::new()));
+        if int8_gemm::supported() {
+            let vnni = QuantizedWeights::new(&[], None, 0, 3).matmul(&[1.0; 6], Epilogue::Bias);
+            assert_eq!(vnni, Some(Vec::new()));
         }
     }
 

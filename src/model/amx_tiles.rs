@@ -11,6 +11,8 @@
 
 use std::sync::OnceLock;
 
+use super::epilogue::Epilogue;
+
 /// Rows and columns of an accumulator tile.
 pub const TILE: usize = 16;
 /// Output rows and columns of one block: 2 × 2 accumulator tiles.
@@ -42,7 +44,13 @@ impl TileOp {
 /// Whether this process can run `op` on the tile unit: CPUID reports AMX-TILE and the
 /// product, and Linux granted the tile state. The request is made once per process.
 pub fn runs(op: TileOp) -> bool {
-    cpu_has(op) && tile_state_granted()
+    // CPUID is serialising (and traps to the hypervisor in a VM): asked once per product.
+    static ANSWERS: [OnceLock<bool>; 2] = [OnceLock::new(), OnceLock::new()];
+    let slot = match op {
+        TileOp::Bf16 => 0,
+        TileOp::Int8 => 1,
+    };
+    *ANSWERS[slot].get_or_init(|| cpu_has(op) && tile_state_granted())
 }
 
 /// CPUID leaf 7: EDX bit 24 is AMX-TILE; the product's own bit beside it.
@@ -133,18 +141,21 @@ pub const TASK_ROWS: usize = 2 * BLOCK;
 
 /// The frame both AMX kernels run their product in: `rows` (`m × inner`, row-major f32) split
 /// into tasks of [`TASK_ROWS`] rows in parallel, each writing its rows of the `m × out` result
-/// through `task(rows, out, scratch)` (scratch buffers kept per thread). With `configure`, each
-/// task loads the tile configuration first and releases the tiles after, as the hardware needs.
-/// `None` for rows that are not whole rows of `inner`.
+/// through `task(rows, out, scratch)` (scratch buffers kept per thread), then applying
+/// `epilogue` to them. With `configure`, each task loads the tile configuration first and
+/// releases the tiles before the epilogue, as the hardware needs. `None` for rows that are not
+/// whole rows of `inner`.
 ///
 /// # Safety
 /// With `configure`, the CPU has AMX and the process holds the tile state ([`runs`]); `task`
-/// writes every element of its `out`.
+/// writes every element of its `out` and does not run rayon work itself (work stolen onto this
+/// thread could release the tiles between its products).
 pub unsafe fn in_tasks<S: Default + Send>(
     rows: &[f32],
     inner: usize,
     out_width: usize,
     configure: bool,
+    epilogue: Epilogue,
     task: impl Fn(&[f32], &mut [f32], &mut S) + Sync,
 ) -> Option<Vec<f32>> {
     use rayon::prelude::*;
@@ -152,6 +163,9 @@ pub unsafe fn in_tasks<S: Default + Send>(
         return None;
     }
     let m = rows.len() / inner;
+    if m == 0 || out_width == 0 {
+        return Some(Vec::new());
+    }
     let mut out = vec![0f32; m * out_width];
     out.par_chunks_mut(TASK_ROWS * out_width)
         .zip(rows.par_chunks(TASK_ROWS * inner))
@@ -167,6 +181,7 @@ pub unsafe fn in_tasks<S: Default + Send>(
                 // SAFETY: as above; the tiles were configured on this thread.
                 unsafe { release() };
             }
+            epilogue.finish(out);
         });
     Some(out)
 }

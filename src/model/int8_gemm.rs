@@ -212,6 +212,10 @@ impl QuantizedWeights {
         #[cfg(target_arch = "x86_64")]
         {
             let m = rows.len() / self.inner.max(1);
+            if m == 0 || self.out == 0 {
+                // Nothing to compute (and rayon takes no chunks of zero length).
+                return Some(Vec::new());
+            }
             let mut out = vec![0f32; m * self.out];
             out.par_chunks_mut(TASK_ROWS * self.out)
                 .zip(rows.par_chunks(TASK_ROWS * self.inner))
