@@ -192,8 +192,9 @@ struct PlainWeights {
 /// A packed type's constructor: `(weight, bias, out, inner)`.
 type Packer<P> = fn(&[f32], Option<&[f32]>, usize, usize) -> P;
 
-/// A linear layer's weights packed for one of the reduced-precision kernels.
-trait PackedProduct: Sync {
+/// A linear layer's weights packed for one of the reduced-precision kernels (also what
+/// mixed-precision training packs each step, [`super::tape`]).
+pub(super) trait PackedProduct: Sync {
     /// The kernel's name in errors.
     fn name(&self) -> &'static str;
     fn inner(&self) -> usize;

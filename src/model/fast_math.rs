@@ -6,14 +6,16 @@
 //! (the loops are compiled for those features and chosen at run time), accurate to a few units
 //! in the last place (tested against libm).
 
+const LOG2_E: f32 = std::f32::consts::LOG2_E;
+// ln 2 split in two so that n·LN2_HI is exact for the n that occur (in [`exp`] and its AVX-512
+// twin).
+const LN2_HI: f32 = 0.693_145_75;
+const LN2_LO: f32 = 1.428_606_8e-6;
+
 /// `e^x` by range reduction `x = n·ln 2 + r`, `|r| ≤ ln 2 / 2`, and a degree-6 Taylor polynomial
 /// for `e^r` (truncation error below 2e-7 relative); exact powers of two for `2^n`.
 #[inline(always)]
 pub fn exp(x: f32) -> f32 {
-    const LOG2_E: f32 = std::f32::consts::LOG2_E;
-    // ln 2 split in two so that n·LN2_HI is exact for the n that occur.
-    const LN2_HI: f32 = 0.693_145_75;
-    const LN2_LO: f32 = 1.428_606_8e-6;
     // Below this e^x is 0 in f32 (and 2^n would leave the normal range).
     let x = x.clamp(-87.0, 88.0);
     // Ties to even, as the AVX-512 softmax rounds (one instruction there).
@@ -237,14 +239,13 @@ pub fn masked_softmax(row: &mut [f32], mask: &[u8]) {
 mod avx512 {
     use std::arch::x86_64::*;
 
+    use super::{LN2_HI, LN2_LO, LOG2_E};
+
     /// `e^x` on 16 lanes, as [`super::exp`] computes it (the polynomial with fused
     /// multiply-adds).
     #[inline]
     #[target_feature(enable = "avx512f")]
     unsafe fn exp16(x: __m512) -> __m512 {
-        const LOG2_E: f32 = std::f32::consts::LOG2_E;
-        const LN2_HI: f32 = 0.693_145_75;
-        const LN2_LO: f32 = 1.428_606_8e-6;
         let x = _mm512_min_ps(
             _mm512_max_ps(x, _mm512_set1_ps(-87.0)),
             _mm512_set1_ps(88.0),

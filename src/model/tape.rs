@@ -17,7 +17,7 @@ use candle_nn::{Linear, Module};
 use super::amx_gemm::{self, TileWeights};
 use super::bf16_gemm::PackedWeights;
 use super::cpu_buffers::read_f32;
-use super::dense::Dense;
+use super::dense::{Dense, PackedProduct};
 use super::epilogue::Epilogue;
 use super::precision::Precision;
 
@@ -74,44 +74,28 @@ fn bf16_products(layer: &Dense) -> bool {
     layer.kernels().mixed_training && Precision::Bf16.runs_here()
 }
 
-/// A training step's bf16 copy of a weight, on the kernel the CPU has: AMX tiles where it
-/// has them, else the AVX-512 BF16 panels. Packed anew each step (the weights change).
-enum TrainingProduct {
-    Tiles(TileWeights),
-    Panels(PackedWeights),
+/// A training step's bf16 copy of `weight` `(out, inner)` for `rows · Wᵀ + bias`, on the kernel
+/// the CPU has: AMX tiles where it has them, else the AVX-512 BF16 panels. Packed anew each
+/// step (the weights change).
+fn bf16_weight(
+    weight: &[f32],
+    bias: Option<&[f32]>,
+    out: usize,
+    inner: usize,
+) -> Box<dyn PackedProduct> {
+    if amx_gemm::supported() {
+        Box::new(TileWeights::new(weight, bias, out, inner))
+    } else {
+        Box::new(PackedWeights::new(weight, bias, out, inner))
+    }
 }
 
-impl TrainingProduct {
-    /// For `rows · Wᵀ + bias`, `weight` `(out, inner)`.
-    fn of_weight(weight: &[f32], bias: Option<&[f32]>, out: usize, inner: usize) -> Self {
-        if amx_gemm::supported() {
-            TrainingProduct::Tiles(TileWeights::new(weight, bias, out, inner))
-        } else {
-            TrainingProduct::Panels(PackedWeights::new(weight, bias, out, inner))
-        }
-    }
-
-    /// For `rows · W`, `weight` `(inner, out)`: the product's transposed operand.
-    fn of_transposed(weight: &[f32], out: usize, inner: usize) -> Self {
-        if amx_gemm::supported() {
-            TrainingProduct::Tiles(TileWeights::from_transposed(weight, out, inner))
-        } else {
-            TrainingProduct::Panels(PackedWeights::from_transposed(weight, out, inner))
-        }
-    }
-
-    fn out(&self) -> usize {
-        match self {
-            TrainingProduct::Tiles(tiles) => tiles.out(),
-            TrainingProduct::Panels(panels) => panels.out(),
-        }
-    }
-
-    fn matmul(&self, rows: &[f32]) -> Option<Vec<f32>> {
-        match self {
-            TrainingProduct::Tiles(tiles) => tiles.matmul(rows, Epilogue::Bias),
-            TrainingProduct::Panels(panels) => panels.matmul(rows, Epilogue::Bias),
-        }
+/// [`bf16_weight`] for `rows · W`, `weight` `(inner, out)`: the product's transposed operand.
+fn bf16_transposed(weight: &[f32], out: usize, inner: usize) -> Box<dyn PackedProduct> {
+    if amx_gemm::supported() {
+        Box::new(TileWeights::from_transposed(weight, out, inner))
+    } else {
+        Box::new(PackedWeights::from_transposed(weight, out, inner))
     }
 }
 
@@ -122,9 +106,9 @@ pub fn linear_forward(layer: &Dense, xs: &Tensor) -> Result<Tensor> {
         let (out, inner) = linear.weight().dims2()?;
         let bias = linear.bias().map(|b| b.to_vec1::<f32>()).transpose()?;
         let packed = read_f32(linear.weight(), OP, |w| {
-            TrainingProduct::of_weight(w, bias.as_deref(), out, inner)
+            bf16_weight(w, bias.as_deref(), out, inner)
         })?;
-        return bf16_product(&packed, xs);
+        return bf16_product(packed.as_ref(), xs);
     }
     let detached = Linear::new(linear.weight().detach(), linear.bias().map(Tensor::detach));
     detached.forward(xs)
@@ -160,10 +144,8 @@ pub fn linear_input_grad(layer: &Dense, grad: &Tensor) -> Result<Tensor> {
     if bf16_products(layer) {
         // grad · W: W `(out, in)` is the transpose of the right operand `(in, out)`.
         let (out, inner) = weight.dims2()?;
-        let packed = read_f32(weight, OP, |w| {
-            TrainingProduct::of_transposed(w, inner, out)
-        })?;
-        return bf16_product(&packed, grad);
+        let packed = read_f32(weight, OP, |w| bf16_transposed(w, inner, out))?;
+        return bf16_product(packed.as_ref(), grad);
     }
     grad.matmul(&weight.detach())
 }
@@ -176,10 +158,11 @@ fn no_kernel() -> candle_core::Error {
 }
 
 /// `rows · packedᵀ (+ bias)` for f32 rows `(n, inner)`, as an f32 tensor `(n, out)`.
-fn bf16_product(packed: &TrainingProduct, rows: &Tensor) -> Result<Tensor> {
+fn bf16_product(packed: &dyn PackedProduct, rows: &Tensor) -> Result<Tensor> {
     let (n, _) = rows.dims2()?;
     let rows = rows.contiguous()?;
-    let product = read_f32(&rows, OP, |r| packed.matmul(r))?.ok_or_else(no_kernel)?;
+    let product =
+        read_f32(&rows, OP, |r| packed.matmul(r, Epilogue::Bias))?.ok_or_else(no_kernel)?;
     Tensor::from_vec(product, (n, packed.out()), rows.device())
 }
 
